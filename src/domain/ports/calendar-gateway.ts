@@ -1,0 +1,84 @@
+import type { CalendarEvent, CalendarSummary, EventDraft, Interval, SendUpdates } from "../calendar.ts";
+
+export interface EventQuery {
+  timeMin?: Date;
+  timeMax?: Date;
+  /** Free-text search. */
+  text?: string;
+  maxResults?: number;
+  pageToken?: string;
+  /** Zone the answer's times are expressed in. */
+  timeZone?: string;
+}
+
+export interface EventPage {
+  events: CalendarEvent[];
+  nextPageToken: string | null;
+}
+
+export interface FreeBusyQuery {
+  timeMin: Date;
+  timeMax: Date;
+  calendarIds: string[];
+  timeZone?: string;
+}
+
+/** Busy intervals per calendar id; a calendar Google could not read carries `error`. */
+export type FreeBusyAnswer = Map<string, { busy: Interval[]; error?: string }>;
+
+export interface InsertOptions {
+  /** Client-chosen id (base32hex, 5–1024 chars) so a retried insert cannot create a twin. */
+  eventId?: string;
+  addMeetLink?: boolean;
+  sendUpdates?: SendUpdates;
+}
+
+export interface PatchOptions {
+  /** Refuse the write if the event changed since this etag was read. */
+  etag?: string;
+  sendUpdates?: SendUpdates;
+}
+
+/**
+ * A customer's Google Calendar, called with their access token. Every method may throw
+ * DomainError:
+ * - `google_token_rejected` — Google answered 401 (the caller refreshes once and retries)
+ * - `insufficient_scope` — the grant lacks a scope this call needs
+ * - `not_found` — unknown or deleted calendar/event (details.deleted = true for 410)
+ * - `rate_limited` — 403/429 rate limits (details.retry_after_seconds when known)
+ * - `google_unavailable` — 5xx, timeout, network failure, unreadable answer
+ * - `invalid_argument` — Google rejected the request as malformed (400)
+ */
+export interface CalendarGateway {
+  listCalendars(accessToken: string): Promise<CalendarSummary[]>;
+  /** The calendar's own time zone (IANA). */
+  getTimeZone(accessToken: string, calendarId: string): Promise<string>;
+  /** Recurring events come expanded into instances, ordered by start. */
+  listEvents(accessToken: string, calendarId: string, query: EventQuery): Promise<EventPage>;
+  getEvent(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent>;
+  freeBusy(accessToken: string, query: FreeBusyQuery): Promise<FreeBusyAnswer>;
+  /** @throws also DomainError `duplicate_event` when `eventId` already exists */
+  insertEvent(
+    accessToken: string,
+    calendarId: string,
+    draft: EventDraft,
+    options: InsertOptions,
+  ): Promise<CalendarEvent>;
+  /**
+   * Change only the given fields. Attendee responses go through `attendees`.
+   * @throws also DomainError `precondition_failed` when `etag` no longer matches
+   */
+  patchEvent(
+    accessToken: string,
+    calendarId: string,
+    eventId: string,
+    changes: EventDraft & { attendees?: { email: string; optional?: boolean; responseStatus?: string }[] },
+    options: PatchOptions,
+  ): Promise<CalendarEvent>;
+  deleteEvent(
+    accessToken: string,
+    calendarId: string,
+    eventId: string,
+    options: { sendUpdates?: SendUpdates },
+  ): Promise<void>;
+}

@@ -1,0 +1,51 @@
+import type { CustomerId } from "../customer-id.ts";
+import { isDomainError } from "../errors.ts";
+import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { OAuthProvider } from "../ports/oauth-provider.ts";
+import type { TokenVault } from "../ports/token-vault.ts";
+
+export interface DisconnectResult {
+  customerId: CustomerId;
+  /** Google confirmed the grant is revoked (or already was). */
+  revoked: boolean;
+  /** A record existed and was deleted. */
+  deleted: boolean;
+}
+
+export interface DisconnectCalendarDeps {
+  vault: TokenVault;
+  oauth: OAuthProvider;
+  lock: CustomerLock;
+}
+
+/** Revoke at Google, then forget locally — locally even when Google fails. Idempotent. */
+export class DisconnectCalendar {
+  readonly #deps: DisconnectCalendarDeps;
+
+  constructor(deps: DisconnectCalendarDeps) {
+    this.#deps = deps;
+  }
+
+  /** @throws DomainError storage_unavailable */
+  async execute(customerId: CustomerId): Promise<DisconnectResult> {
+    // Under the token lock, so a refresh in flight cannot write the record back after us.
+    return this.#deps.lock.withLock(customerId, "token", async () => {
+      const connection = await this.#deps.vault.get(customerId).catch((error: unknown) => {
+        // An unreadable record cannot be revoked, but it must still be deletable.
+        if (isDomainError(error, "record_unreadable")) return null;
+        throw error;
+      });
+      let revoked = false;
+      if (connection !== null) {
+        // Revoking the refresh token revokes the whole grant at Google.
+        const token = connection.tokens.refreshToken ?? connection.tokens.accessToken;
+        revoked = await this.#deps.oauth.revoke(token).then(
+          () => true,
+          () => false,
+        );
+      }
+      const deleted = await this.#deps.vault.delete(customerId);
+      return { customerId, revoked, deleted };
+    });
+  }
+}

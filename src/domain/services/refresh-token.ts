@@ -1,0 +1,153 @@
+import type { Connection } from "../connection.ts";
+import type { CustomerId } from "../customer-id.ts";
+import { DomainError, isDomainError } from "../errors.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { OAuthProvider } from "../ports/oauth-provider.ts";
+import type { TokenVault } from "../ports/token-vault.ts";
+
+/** What a Calendar call needs: a token valid for a while, and what it may do. */
+export interface UsableToken {
+  accessToken: string;
+  scopes: string[];
+  email: string | null;
+}
+
+export type RefreshOutcome = "refreshed" | "reauthorization_required" | "failed";
+
+export interface RefreshTokenDeps {
+  vault: TokenVault;
+  oauth: OAuthProvider;
+  lock: CustomerLock;
+  clock: Clock;
+  /** Refresh when the token expires within this margin (clock skew, slow calls). */
+  skewMs?: number;
+  onRefresh?: (outcome: RefreshOutcome) => void;
+}
+
+const DEFAULT_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Hands out a valid access token for a customer, refreshing it when needed.
+ *
+ * However many callers wait, one refresh at a time per customer: callers in this process share
+ * one in-flight promise, and the `CustomerLock` (plus a re-read of the record once it is held)
+ * extends that to every process sharing the store.
+ */
+export class RefreshToken {
+  readonly #deps: RefreshTokenDeps;
+  readonly #skewMs: number;
+  readonly #inFlight = new Map<CustomerId, Promise<Connection>>();
+
+  constructor(deps: RefreshTokenDeps) {
+    this.#deps = deps;
+    this.#skewMs = deps.skewMs ?? DEFAULT_SKEW_MS;
+  }
+
+  /**
+   * @throws DomainError calendar_not_connected, reauthorization_required, google_unavailable,
+   *   storage_unavailable, record_unreadable
+   */
+  async execute(customerId: CustomerId): Promise<UsableToken> {
+    const stored = usable(await this.#deps.vault.get(customerId), customerId);
+    if (this.#isFresh(stored)) return toUsable(stored);
+    return toUsable(await this.#refreshOnce(customerId, null));
+  }
+
+  /**
+   * Google rejected `rejectedAccessToken` (HTTP 401) although it looked valid: refresh unless
+   * someone already replaced it.
+   */
+  async afterRejection(customerId: CustomerId, rejectedAccessToken: string): Promise<UsableToken> {
+    return toUsable(await this.#refreshOnce(customerId, rejectedAccessToken));
+  }
+
+  #isFresh(connection: Connection): boolean {
+    return connection.tokens.expiresAt.getTime() - this.#deps.clock.now().getTime() > this.#skewMs;
+  }
+
+  #refreshOnce(customerId: CustomerId, rejected: string | null): Promise<Connection> {
+    const running = this.#inFlight.get(customerId);
+    if (running !== undefined) return running;
+    const refresh = this.#deps.lock
+      .withLock(customerId, "token", () => this.#refreshLocked(customerId, rejected))
+      .finally(() => this.#inFlight.delete(customerId));
+    this.#inFlight.set(customerId, refresh);
+    return refresh;
+  }
+
+  async #refreshLocked(customerId: CustomerId, rejected: string | null): Promise<Connection> {
+    // Another process may have refreshed while we waited for the lock: read again.
+    const current = usable(await this.#deps.vault.get(customerId), customerId);
+    const replaced = rejected !== null && current.tokens.accessToken !== rejected;
+    if (replaced || (rejected === null && this.#isFresh(current))) return current;
+
+    const refreshToken = current.tokens.refreshToken;
+    if (refreshToken === null) {
+      return this.#markReauthorization(current, "no refresh token was granted");
+    }
+    let granted: Awaited<ReturnType<OAuthProvider["refresh"]>>;
+    try {
+      granted = await this.#deps.oauth.refresh(refreshToken);
+    } catch (error) {
+      if (isDomainError(error, "reauthorization_required")) {
+        return this.#markReauthorization(current, error.message);
+      }
+      this.#deps.onRefresh?.("failed");
+      throw error;
+    }
+    const refreshed: Connection = {
+      ...current,
+      email: current.email ?? granted.email,
+      tokens: {
+        accessToken: granted.accessToken,
+        // Google rarely rotates refresh tokens; when it sends none the old one stays valid.
+        refreshToken: granted.refreshToken ?? refreshToken,
+        expiresAt: granted.expiresAt,
+        scopes: granted.scopes ?? current.tokens.scopes,
+      },
+      updatedAt: this.#deps.clock.now(),
+    };
+    await this.#deps.vault.put(refreshed);
+    this.#deps.onRefresh?.("refreshed");
+    return refreshed;
+  }
+
+  /** Keep the record (for status and a later revoke) but stop using it. */
+  async #markReauthorization(connection: Connection, reason: string): Promise<never> {
+    const now = this.#deps.clock.now();
+    await this.#deps.vault.put({
+      ...connection,
+      state: { kind: "reauthorization_required", reason, since: now },
+      updatedAt: now,
+    });
+    this.#deps.onRefresh?.("reauthorization_required");
+    throw reauthorizationRequired(connection.customerId);
+  }
+}
+
+function usable(connection: Connection | null, customerId: CustomerId): Connection {
+  if (connection === null) {
+    throw new DomainError("calendar_not_connected", "This customer has not connected a Google Calendar", {
+      details: { customer_id: customerId },
+    });
+  }
+  if (connection.state.kind === "reauthorization_required") throw reauthorizationRequired(customerId);
+  return connection;
+}
+
+function reauthorizationRequired(customerId: CustomerId): DomainError {
+  return new DomainError(
+    "reauthorization_required",
+    "Google no longer accepts this customer's authorization; they must connect their calendar again",
+    { details: { customer_id: customerId } },
+  );
+}
+
+function toUsable(connection: Connection): UsableToken {
+  return {
+    accessToken: connection.tokens.accessToken,
+    scopes: connection.tokens.scopes,
+    email: connection.email,
+  };
+}

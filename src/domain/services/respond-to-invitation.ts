@@ -1,0 +1,101 @@
+import type { Attendee, CalendarEvent, EventTime, SendUpdates } from "../calendar.ts";
+import type { CustomerId } from "../customer-id.ts";
+import { DomainError, isDomainError } from "../errors.ts";
+import type { CalendarDeps } from "./calendar-deps.ts";
+import { calendarIdOf, invalidArgument, optional, requiredText, sendUpdatesOf } from "./calendar-inputs.ts";
+import { withAccessToken } from "./with-access-token.ts";
+
+export type InvitationResponse = "accepted" | "declined" | "tentative";
+
+export interface RespondToInvitationInput {
+  event_id: string;
+  response: InvitationResponse;
+  calendar_id?: string;
+  send_updates?: SendUpdates;
+}
+
+export interface RespondToInvitationResult {
+  event_id: string;
+  calendar_id: string;
+  summary: string | null;
+  start: EventTime;
+  end: EventTime;
+  response_status: InvitationResponse;
+}
+
+const RESPONSES: readonly InvitationResponse[] = ["accepted", "declined", "tentative"];
+
+/** Accept, decline or tentatively accept an event the customer is invited to. */
+export class RespondToInvitation {
+  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar">;
+
+  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar">) {
+    this.#deps = deps;
+  }
+
+  /**
+   * @throws DomainError invalid_argument (bad response, or the customer is not an attendee),
+   *   not_found, precondition_failed (the event kept changing), and the gateway's errors
+   */
+  async execute(customerId: CustomerId, input: RespondToInvitationInput): Promise<RespondToInvitationResult> {
+    const eventId = requiredText("event_id", input.event_id, 1024);
+    const calendarId = calendarIdOf(input.calendar_id);
+    if (!RESPONSES.includes(input.response)) {
+      throw invalidArgument("response", `must be one of ${RESPONSES.join(", ")}`);
+    }
+    const sendUpdates = sendUpdatesOf(input.send_updates);
+    const { calendar, tokens } = this.#deps;
+
+    return withAccessToken(tokens, customerId, async ({ accessToken, email }) => {
+      const respond = async (): Promise<CalendarEvent> => {
+        const event = await calendar.getEvent(accessToken, calendarId, eventId);
+        if (event.status === "cancelled") {
+          throw new DomainError("not_found", `Event ${eventId} has been cancelled`, {
+            details: { event_id: eventId, deleted: true },
+          });
+        }
+        const me = findSelf(event.attendees, [email, calendarId === "primary" ? null : calendarId]);
+        if (me === undefined) {
+          throw invalidArgument(
+            "event_id",
+            `names an event this account is not invited to${event.organizerEmail === null ? "" : ` (organizer: ${event.organizerEmail})`}`,
+          );
+        }
+        // Patching replaces the attendee list: send it whole, changing only our own answer.
+        const attendees = event.attendees.map((attendee) => ({
+          email: attendee.email,
+          ...optional("optional", attendee.optional),
+          responseStatus: attendee === me ? input.response : attendee.responseStatus,
+        }));
+        return calendar.patchEvent(
+          accessToken,
+          calendarId,
+          eventId,
+          { attendees },
+          { etag: event.etag, ...optional("sendUpdates", sendUpdates) },
+        );
+      };
+      // Others answering meanwhile change the etag; one fresh read and retry is enough.
+      const updated = await respond().catch((error: unknown) => {
+        if (isDomainError(error, "precondition_failed")) return respond();
+        throw error;
+      });
+      return {
+        event_id: updated.id,
+        calendar_id: calendarId,
+        summary: updated.summary,
+        start: updated.start,
+        end: updated.end,
+        response_status: input.response,
+      };
+    });
+  }
+}
+
+function findSelf(attendees: Attendee[], emails: (string | null)[]): Attendee | undefined {
+  const known = emails.filter((email): email is string => email !== null).map((email) => email.toLowerCase());
+  return (
+    attendees.find((attendee) => attendee.self === true) ??
+    attendees.find((attendee) => known.includes(attendee.email.toLowerCase()))
+  );
+}

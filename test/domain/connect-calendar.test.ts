@@ -1,0 +1,98 @@
+import { describe, expect, test } from "bun:test";
+import { ConnectCalendar } from "../../src/domain/services/connect-calendar.ts";
+import { customer, fakeWorld } from "./connection-fixtures.ts";
+
+function setUp() {
+  const world = fakeWorld();
+  return { ...world, connect: new ConnectCalendar(world) };
+}
+
+function verifierOf(url: string): string {
+  return new URL(url).searchParams.get("verifier_for_tests") ?? "";
+}
+
+describe("ConnectCalendar", () => {
+  test("start gives a URL and a fresh, unguessable state that expires in ten minutes", async () => {
+    const { connect } = setUp();
+    const first = await connect.start(customer());
+    const second = await connect.start(customer());
+    expect(first.state).not.toBe(second.state);
+    expect(first.state.length).toBeGreaterThanOrEqual(43);
+    expect(first.authorizationUrl).toContain(first.state);
+    expect(first.expiresAt.toISOString()).toBe("2026-01-15T10:10:00.000Z");
+  });
+
+  test("complete exchanges the code and stores the tokens for the state's customer", async () => {
+    const { connect, oauth, vault } = setUp();
+    const started = await connect.start(customer("user-456"));
+    const code = oauth.issueCode(verifierOf(started.authorizationUrl), "user-456@gmail.com");
+    const done = await connect.complete(started.state, code);
+    expect(done).toEqual({
+      customerId: customer("user-456"),
+      email: "user-456@gmail.com",
+      scopes: ["openid", "email", "calendar.events"],
+    });
+    const stored = await vault.get(customer("user-456"));
+    expect(stored?.tokens.refreshToken).toStartWith("refresh-");
+    expect(stored?.state).toEqual({ kind: "connected" });
+  });
+
+  test("a state is single use", async () => {
+    const { connect, oauth } = setUp();
+    const started = await connect.start(customer());
+    const code = oauth.issueCode(verifierOf(started.authorizationUrl));
+    await connect.complete(started.state, code);
+    await expect(connect.complete(started.state, code)).rejects.toMatchObject({ code: "invalid_state" });
+    expect(oauth.exchangeCalls).toBe(1);
+  });
+
+  test("unknown, empty and expired states exchange nothing", async () => {
+    const { connect, oauth, clock, vault } = setUp();
+    await expect(connect.complete("nope", "code")).rejects.toMatchObject({ code: "invalid_state" });
+    await expect(connect.complete("", "code")).rejects.toMatchObject({ code: "invalid_state" });
+    const started = await connect.start(customer());
+    clock.advance(10 * 60 * 1000 + 1);
+    const code = oauth.issueCode(verifierOf(started.authorizationUrl));
+    await expect(connect.complete(started.state, code)).rejects.toMatchObject({ code: "invalid_state" });
+    expect(oauth.exchangeCalls).toBe(0);
+    expect(await vault.get(customer())).toBeNull();
+  });
+
+  test("a code minted for another flow fails the PKCE check and stores nothing", async () => {
+    const { connect, oauth, vault } = setUp();
+    const mine = await connect.start(customer("user-a"));
+    const theirs = await connect.start(customer("user-b"));
+    const theirCode = oauth.issueCode(verifierOf(theirs.authorizationUrl));
+    await expect(connect.complete(mine.state, theirCode)).rejects.toMatchObject({
+      code: "oauth_exchange_failed",
+    });
+    expect(await vault.get(customer("user-a"))).toBeNull();
+  });
+
+  test("reject consumes the state and names the customer", async () => {
+    const { connect } = setUp();
+    const started = await connect.start(customer("user-9"));
+    await expect(connect.reject(started.state, "access_denied")).rejects.toMatchObject({
+      code: "access_denied",
+      details: { customer_id: "user-9" },
+    });
+    await expect(connect.reject(started.state, "access_denied")).rejects.toMatchObject({
+      code: "invalid_state",
+    });
+  });
+
+  test("reconnecting without a new refresh token keeps the old one", async () => {
+    const { connect, oauth, vault } = setUp();
+    const first = await connect.start(customer());
+    await connect.complete(first.state, oauth.issueCode(verifierOf(first.authorizationUrl)));
+    const original = (await vault.get(customer()))?.tokens.refreshToken;
+    const exchange = oauth.exchangeCode.bind(oauth);
+    oauth.exchangeCode = async (code, verifier) => ({
+      ...(await exchange(code, verifier)),
+      refreshToken: null,
+    });
+    const second = await connect.start(customer());
+    await connect.complete(second.state, oauth.issueCode(verifierOf(second.authorizationUrl)));
+    expect((await vault.get(customer()))?.tokens.refreshToken).toBe(original ?? "missing");
+  });
+});
