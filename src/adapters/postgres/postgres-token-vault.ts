@@ -1,0 +1,97 @@
+import type { Connection } from "../../domain/connection.ts";
+import type { CustomerId } from "../../domain/customer-id.ts";
+import type { TokenVault } from "../../domain/ports/token-vault.ts";
+import { openConnection, sealConnection } from "../vault/connection-codec.ts";
+import type { RecordSealer } from "../vault/record-sealer.ts";
+import type { ResealableVault, ResealOutcome } from "../vault/resealable-vault.ts";
+import type { PostgresDatabase } from "./postgres-database.ts";
+
+type RecordRow = { record: Uint8Array };
+type IdRow = { customer_id: string };
+
+const LIST_PAGE = 500;
+
+/**
+ * Sealed connections in PostgreSQL (open the database with openPostgresDatabase), shared by every
+ * server instance. The customer id is the clear primary key (collation "C", so paging by key
+ * compares bytes); the record is the RecordSealer's blob, bound to it. Each method is one
+ * statement, so a write lands whole or not at all.
+ */
+export class PostgresTokenVault implements TokenVault, ResealableVault {
+  readonly #db: PostgresDatabase;
+  readonly #sealer: RecordSealer;
+  readonly #table: string;
+
+  constructor(db: PostgresDatabase, sealer: RecordSealer) {
+    this.#db = db;
+    this.#sealer = sealer;
+    this.#table = db.table("connections");
+  }
+
+  async get(customerId: CustomerId): Promise<Connection | null> {
+    const raw = await this.#read(customerId);
+    return raw === null ? null : openConnection(this.#sealer, customerId, raw).connection;
+  }
+
+  async put(connection: Connection): Promise<void> {
+    const sealed = sealConnection(this.#sealer, connection);
+    await this.#db.query(
+      "store a connection",
+      `INSERT INTO ${this.#table} (customer_id, record) VALUES ($1, $2)
+       ON CONFLICT (customer_id) DO UPDATE SET record = excluded.record, updated_at = now()`,
+      [connection.customerId, sealed],
+    );
+  }
+
+  async delete(customerId: CustomerId): Promise<boolean> {
+    const result = await this.#db.query(
+      "delete a connection",
+      `DELETE FROM ${this.#table} WHERE customer_id = $1`,
+      [customerId],
+    );
+    return result.affectedRows > 0;
+  }
+
+  /** Pages by key, so a long walk (key rotation) holds no transaction or cursor open. */
+  async *listCustomerIds(): AsyncIterable<CustomerId> {
+    let after = "";
+    for (;;) {
+      const rows = await this.#db.read<IdRow>(
+        "list customers",
+        `SELECT customer_id FROM ${this.#table} WHERE customer_id > $1 ORDER BY customer_id LIMIT $2`,
+        [after, LIST_PAGE],
+      );
+      for (const row of rows) yield row.customer_id as CustomerId;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < LIST_PAGE) return;
+      after = last.customer_id;
+    }
+  }
+
+  async reseal(customerId: CustomerId): Promise<ResealOutcome> {
+    // A lost race means a put just stored a record under the current key: look again.
+    for (;;) {
+      const raw = await this.#read(customerId);
+      if (raw === null) return "missing";
+      const opened = openConnection(this.#sealer, customerId, raw);
+      if (opened.sealedWithCurrentKey) return "current";
+      const resealed = sealConnection(this.#sealer, opened.connection);
+      // Compare-and-swap: replace only the exact bytes we opened, so a racing put wins.
+      const swapped = await this.#db.query(
+        "reseal a connection",
+        `UPDATE ${this.#table} SET record = $3 WHERE customer_id = $1 AND record = $2`,
+        [customerId, raw, resealed],
+      );
+      if (swapped.affectedRows > 0) return "resealed";
+    }
+  }
+
+  async #read(customerId: CustomerId): Promise<Uint8Array | null> {
+    const rows = await this.#db.read<RecordRow>(
+      "read a connection",
+      `SELECT record FROM ${this.#table} WHERE customer_id = $1`,
+      [customerId],
+    );
+    return rows[0]?.record ?? null;
+  }
+}

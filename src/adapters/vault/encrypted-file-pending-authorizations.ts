@@ -1,0 +1,116 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { PendingAuthorization } from "../../domain/connection.ts";
+import { isDomainError } from "../../domain/errors.ts";
+import type { PendingAuthorizations } from "../../domain/ports/pending-authorizations.ts";
+import {
+  openPendingAuthorization,
+  sealPendingAuthorization,
+  stateHash,
+} from "./pending-authorization-codec.ts";
+import {
+  cleanDirectory,
+  ensurePrivateDir,
+  fileCall,
+  fileCallSync,
+  fsyncDir,
+  isMissing,
+  scratchName,
+  writeFileDurably,
+} from "./private-files.ts";
+import type { RecordSealer } from "./record-sealer.ts";
+
+export interface EncryptedFilePendingAuthorizationsOptions {
+  /** The vault directory (TOKEN_VAULT_DIR); entries live in its `pending/` subdirectory. */
+  dir: string;
+  sealer: RecordSealer;
+}
+
+const SUFFIX = ".pending";
+
+/**
+ * One sealed file per started authorization, named by the state's hash. `take` first renames the
+ * file to a name only this caller knows: rename is atomic, so among any number of processes
+ * exactly one claims it; the claimed file is then read and removed.
+ */
+export class EncryptedFilePendingAuthorizations implements PendingAuthorizations {
+  readonly #dir: string;
+  readonly #sealer: RecordSealer;
+
+  /** @throws DomainError storage_unavailable when the directory cannot be created or read */
+  constructor(options: EncryptedFilePendingAuthorizationsOptions) {
+    this.#dir = path.join(path.resolve(options.dir), "pending");
+    this.#sealer = options.sealer;
+    fileCallSync("prepare the pending directory", () => {
+      ensurePrivateDir(path.dirname(this.#dir));
+      ensurePrivateDir(this.#dir);
+      cleanDirectory(this.#dir, SUFFIX);
+    });
+  }
+
+  async save(pending: PendingAuthorization): Promise<void> {
+    const sealed = sealPendingAuthorization(this.#sealer, pending);
+    await fileCall("store an authorization", () =>
+      writeFileDurably(this.#dir, `${stateHash(pending.state)}${SUFFIX}`, sealed),
+    );
+  }
+
+  /** @throws DomainError record_unreadable when the entry exists but cannot be opened (it is gone then) */
+  async take(state: string): Promise<PendingAuthorization | null> {
+    const hash = stateHash(state);
+    const raw = await this.#claim(`${hash}${SUFFIX}`);
+    return raw === null ? null : openPendingAuthorization(this.#sealer, hash, raw);
+  }
+
+  /**
+   * Opens each entry to read its expiry (it is sealed with the rest). Entries no held key opens
+   * are dropped too: nobody can ever complete them.
+   */
+  async purgeExpired(now: Date): Promise<number> {
+    const names = await fileCall("list authorizations", () => fs.promises.readdir(this.#dir));
+    let dropped = 0;
+    for (const name of names) {
+      if (!name.endsWith(SUFFIX) || name.startsWith(".")) continue;
+      const hash = name.slice(0, -SUFFIX.length);
+      const raw = await fileCall("read an authorization", () => readIfPresent(path.join(this.#dir, name)));
+      if (raw === null) continue;
+      let expired: boolean;
+      try {
+        expired = openPendingAuthorization(this.#sealer, hash, raw).expiresAt.getTime() <= now.getTime();
+      } catch (error) {
+        if (!isDomainError(error, "record_unreadable")) throw error;
+        expired = true;
+      }
+      // Claim before removing, so an entry a concurrent take just got is not counted twice.
+      if (expired && (await this.#claim(name)) !== null) dropped += 1;
+    }
+    return dropped;
+  }
+
+  async #claim(name: string): Promise<Uint8Array | null> {
+    return fileCall("take an authorization", async () => {
+      const claimed = path.join(this.#dir, scratchName(name, "claimed"));
+      try {
+        await fs.promises.rename(path.join(this.#dir, name), claimed);
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+      try {
+        return new Uint8Array(await fs.promises.readFile(claimed));
+      } finally {
+        await fs.promises.unlink(claimed);
+        await fsyncDir(this.#dir);
+      }
+    });
+  }
+}
+
+async function readIfPresent(file: string): Promise<Uint8Array | null> {
+  try {
+    return new Uint8Array(await fs.promises.readFile(file));
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { Database } from "bun:sqlite";
+import * as fs from "node:fs";
+import { DomainError, isDomainError } from "../../domain/errors.ts";
+
+export interface SqliteTokenDatabaseOptions {
+  /**
+   * How long a write waits for another connection's lock before failing with storage_unavailable.
+   * bun:sqlite is synchronous, so this also bounds how long the event loop can stall.
+   */
+  busyTimeoutMs?: number;
+}
+
+/** Each entry moves the schema from version `index` to `index + 1` (PRAGMA user_version). */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE connections (
+     customer_id TEXT PRIMARY KEY NOT NULL,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE pending_authorizations (
+     state_hash TEXT PRIMARY KEY NOT NULL,
+     expires_at INTEGER NOT NULL,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX pending_authorizations_expires_at ON pending_authorizations (expires_at);`,
+];
+
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Open (creating if needed) the token database shared by SqliteTokenVault and
+ * SqlitePendingAuthorizations: WAL so readers never block the writer, synchronous=FULL so a
+ * committed token survives power loss, a busy timeout for other processes (the key-rotation CLI).
+ * @throws DomainError storage_unavailable when the file cannot be opened, read, or migrated
+ */
+export function openSqliteTokenDatabase(path: string, options: SqliteTokenDatabaseOptions = {}): Database {
+  return sqliteCall("open the token database", () => {
+    const db = new Database(path, { create: true, readwrite: true, strict: true });
+    try {
+      // SQLite gives the -wal and -shm files the database file's mode, so this covers all three.
+      if (path !== ":memory:" && (fs.statSync(path).mode & 0o077) !== 0) fs.chmodSync(path, 0o600);
+      db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      const mode = db.query<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL").get();
+      if (mode?.journal_mode !== "wal") throw new Error(`journal_mode is ${mode?.journal_mode}, not wal`);
+      db.run("PRAGMA synchronous = FULL");
+      db.run("PRAGMA foreign_keys = ON");
+      migrate(db);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  });
+}
+
+function migrate(db: Database): void {
+  // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+  db.transaction(() => {
+    const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
+    const version = row?.user_version ?? 0;
+    if (version > MIGRATIONS.length) {
+      throw new DomainError(
+        "storage_unavailable",
+        `The token database has schema version ${version}, newer than this server knows (${MIGRATIONS.length})`,
+      );
+    }
+    for (const [index, sql] of MIGRATIONS.entries()) {
+      if (index >= version) db.exec(sql);
+    }
+    db.run(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+/**
+ * Run a database call, turning every SQLite failure (SQLITE_BUSY after the timeout, I/O errors,
+ * cannot open, closed database) into storage_unavailable. SQLite messages carry no bound values,
+ * so no token can leak through them.
+ */
+export function sqliteCall<T>(what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isDomainError(error)) throw error;
+    const code = (error as { code?: unknown }).code;
+    const detail = typeof code === "string" ? code : error instanceof Error ? error.message : "unknown error";
+    throw new DomainError(
+      "storage_unavailable",
+      `The token store is unavailable: cannot ${what} (${detail})`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

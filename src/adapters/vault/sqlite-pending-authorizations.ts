@@ -1,0 +1,53 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { PendingAuthorization } from "../../domain/connection.ts";
+import type { PendingAuthorizations } from "../../domain/ports/pending-authorizations.ts";
+import {
+  openPendingAuthorization,
+  sealPendingAuthorization,
+  stateHash,
+} from "./pending-authorization-codec.ts";
+import type { RecordSealer } from "./record-sealer.ts";
+import { sqliteCall } from "./sqlite-database.ts";
+
+/**
+ * Pending authorizations in the token database, keyed by the state's hash. The expiry is kept
+ * in clear beside the sealed record so purging needs no key and opens nothing.
+ */
+export class SqlitePendingAuthorizations implements PendingAuthorizations {
+  readonly #sealer: RecordSealer;
+  readonly #insert: Statement<unknown, [string, number, Uint8Array]>;
+  readonly #take: Statement<{ record: Uint8Array }, [string]>;
+  readonly #purge: Statement<unknown, [number]>;
+
+  constructor(db: Database, sealer: RecordSealer) {
+    this.#sealer = sealer;
+    [this.#insert, this.#take, this.#purge] = sqliteCall("prepare statements", () => [
+      db.prepare<unknown, [string, number, Uint8Array]>(
+        `INSERT INTO pending_authorizations (state_hash, expires_at, record) VALUES (?1, ?2, ?3)
+         ON CONFLICT (state_hash) DO UPDATE SET expires_at = excluded.expires_at, record = excluded.record`,
+      ),
+      // One statement: of two concurrent takers (any process) only one gets the row.
+      db.prepare<{ record: Uint8Array }, [string]>(
+        "DELETE FROM pending_authorizations WHERE state_hash = ?1 RETURNING record",
+      ),
+      db.prepare<unknown, [number]>("DELETE FROM pending_authorizations WHERE expires_at <= ?1"),
+    ]);
+  }
+
+  async save(pending: PendingAuthorization): Promise<void> {
+    const sealed = sealPendingAuthorization(this.#sealer, pending);
+    const hash = stateHash(pending.state);
+    sqliteCall("store an authorization", () => this.#insert.run(hash, pending.expiresAt.getTime(), sealed));
+  }
+
+  /** @throws DomainError record_unreadable when the entry exists but cannot be opened (it is gone then) */
+  async take(state: string): Promise<PendingAuthorization | null> {
+    const hash = stateHash(state);
+    const row = sqliteCall("take an authorization", () => this.#take.get(hash));
+    return row === null ? null : openPendingAuthorization(this.#sealer, hash, row.record);
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    return sqliteCall("purge authorizations", () => this.#purge.run(now.getTime()).changes);
+  }
+}

@@ -1,0 +1,97 @@
+import type { Database, Statement } from "bun:sqlite";
+import type { Connection } from "../../domain/connection.ts";
+import type { CustomerId } from "../../domain/customer-id.ts";
+import type { TokenVault } from "../../domain/ports/token-vault.ts";
+import { openConnection, sealConnection } from "./connection-codec.ts";
+import { OpenedConnectionCache } from "./opened-connection-cache.ts";
+import type { RecordSealer } from "./record-sealer.ts";
+import type { ResealableVault, ResealOutcome } from "./resealable-vault.ts";
+import { sqliteCall } from "./sqlite-database.ts";
+
+type RecordRow = { record: Uint8Array };
+type IdRow = { customer_id: string };
+
+const LIST_PAGE = 500;
+
+/**
+ * Sealed connections in SQLite (open the database with openSqliteTokenDatabase). The customer id
+ * is the clear primary key, so listing needs no key; the record blob is sealed and bound to it.
+ */
+export class SqliteTokenVault implements TokenVault, ResealableVault {
+  readonly #sealer: RecordSealer;
+  readonly #opened: OpenedConnectionCache;
+  readonly #select: Statement<RecordRow, [string]>;
+  readonly #upsert: Statement<unknown, [string, Uint8Array]>;
+  readonly #delete: Statement<unknown, [string]>;
+  readonly #page: Statement<IdRow, [string, number]>;
+  readonly #swap: Statement<unknown, [string, Uint8Array, Uint8Array]>;
+
+  /** @param opened connections already opened (by default a cache of this vault's own) */
+  constructor(db: Database, sealer: RecordSealer, opened = new OpenedConnectionCache()) {
+    this.#sealer = sealer;
+    this.#opened = opened;
+    [this.#select, this.#upsert, this.#delete, this.#page, this.#swap] = sqliteCall(
+      "prepare statements",
+      () => [
+        db.prepare<RecordRow, [string]>("SELECT record FROM connections WHERE customer_id = ?1"),
+        db.prepare<unknown, [string, Uint8Array]>(
+          `INSERT INTO connections (customer_id, record) VALUES (?1, ?2)
+         ON CONFLICT (customer_id) DO UPDATE SET record = excluded.record`,
+        ),
+        db.prepare<unknown, [string]>("DELETE FROM connections WHERE customer_id = ?1"),
+        db.prepare<IdRow, [string, number]>(
+          "SELECT customer_id FROM connections WHERE customer_id > ?1 ORDER BY customer_id LIMIT ?2",
+        ),
+        // Compare-and-swap: replace only the exact bytes we opened, so a racing put wins.
+        db.prepare<unknown, [string, Uint8Array, Uint8Array]>(
+          "UPDATE connections SET record = ?3 WHERE customer_id = ?1 AND record = ?2",
+        ),
+      ],
+    );
+  }
+
+  async get(customerId: CustomerId): Promise<Connection | null> {
+    const raw = this.#read(customerId);
+    return raw === null ? null : this.#opened.open(this.#sealer, customerId, raw);
+  }
+
+  async put(connection: Connection): Promise<void> {
+    const sealed = sealConnection(this.#sealer, connection);
+    this.#opened.forget(connection.customerId);
+    sqliteCall("store a connection", () => this.#upsert.run(connection.customerId, sealed));
+  }
+
+  async delete(customerId: CustomerId): Promise<boolean> {
+    this.#opened.forget(customerId);
+    return sqliteCall("delete a connection", () => this.#delete.run(customerId).changes > 0);
+  }
+
+  /** Pages by key, so a long walk (key rotation) never holds a read transaction open. */
+  async *listCustomerIds(): AsyncIterable<CustomerId> {
+    let after = "";
+    for (;;) {
+      const rows = sqliteCall("list customers", () => this.#page.all(after, LIST_PAGE));
+      for (const row of rows) yield row.customer_id as CustomerId;
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < LIST_PAGE) return;
+      after = last.customer_id;
+    }
+  }
+
+  async reseal(customerId: CustomerId): Promise<ResealOutcome> {
+    // A lost race means a put just stored a record under the current key: look again.
+    for (;;) {
+      const raw = this.#read(customerId);
+      if (raw === null) return "missing";
+      const opened = openConnection(this.#sealer, customerId, raw);
+      if (opened.sealedWithCurrentKey) return "current";
+      const resealed = sealConnection(this.#sealer, opened.connection);
+      const swapped = sqliteCall("reseal a connection", () => this.#swap.run(customerId, raw, resealed));
+      if (swapped.changes > 0) return "resealed";
+    }
+  }
+
+  #read(customerId: CustomerId): Uint8Array | null {
+    return sqliteCall("read a connection", () => this.#select.get(customerId)?.record ?? null);
+  }
+}

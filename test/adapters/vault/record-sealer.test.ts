@@ -1,0 +1,107 @@
+import { describe, expect, test } from "bun:test";
+import nacl from "tweetnacl";
+import { keyIdHex, keyIdOf } from "../../../src/adapters/vault/encryption-keys.ts";
+import {
+  inspectSealedRecord,
+  RecordSealer,
+  SEALED_RECORD_VERSION,
+} from "../../../src/adapters/vault/record-sealer.ts";
+import { type DomainError, isDomainError } from "../../../src/domain/errors.ts";
+
+const plaintext = new TextEncoder().encode('{"secret":"ya29.token-value"}');
+
+function unreadable(work: () => unknown): DomainError {
+  try {
+    work();
+  } catch (error) {
+    expect(isDomainError(error, "record_unreadable")).toBe(true);
+    return error as DomainError;
+  }
+  throw new Error("expected record_unreadable");
+}
+
+describe("RecordSealer", () => {
+  const current = nacl.randomBytes(32);
+  const old = nacl.randomBytes(32);
+  const sealer = new RecordSealer({ current, previous: [old] });
+
+  test("opens what it sealed, and says it used the current key", () => {
+    const sealed = sealer.seal("connection", "alice", plaintext);
+    const opened = sealer.open("connection", "alice", sealed);
+    expect(opened.plaintext).toEqual(plaintext);
+    expect(opened.keyId).toBe(keyIdHex(keyIdOf(current)));
+    expect(opened.sealedWithCurrentKey).toBe(true);
+    expect(sealer.currentKeyId).toBe(opened.keyId);
+  });
+
+  test("the header names version, key id and binding, and the plaintext is not visible", () => {
+    const sealed = sealer.seal("connection", "alice", plaintext);
+    expect(inspectSealedRecord(sealed)).toEqual({
+      version: SEALED_RECORD_VERSION,
+      keyId: keyIdHex(keyIdOf(current)),
+      binding: "alice",
+    });
+    expect(Buffer.from(sealed).includes(Buffer.from("ya29"))).toBe(false);
+    expect(Buffer.from(sealed).includes(Buffer.from(current))).toBe(false);
+  });
+
+  test("each seal draws a fresh 24-byte nonce", () => {
+    const nonceOf = (sealed: Uint8Array): string => Buffer.from(sealed.subarray(15, 39)).toString("hex");
+    const nonces = new Set(
+      Array.from({ length: 20 }, () => nonceOf(sealer.seal("connection", "alice", plaintext))),
+    );
+    expect(nonces.size).toBe(20);
+  });
+
+  test("a record opened under another binding or purpose fails", () => {
+    const sealed = sealer.seal("connection", "alice", plaintext);
+    unreadable(() => sealer.open("connection", "bob", sealed));
+    unreadable(() => sealer.open("pending_authorization", "alice", sealed));
+  });
+
+  test("a header edited to name another customer fails authentication", () => {
+    const sealed = sealer.seal("connection", "alice", plaintext);
+    const edited = Uint8Array.from(sealed);
+    edited.set(new TextEncoder().encode("alicf"), 10);
+    expect(inspectSealedRecord(edited).binding).toBe("alicf");
+    unreadable(() => sealer.open("connection", "alicf", edited));
+  });
+
+  test("previous keys open older records, which are reported as not current", () => {
+    const sealed = new RecordSealer({ current: old, previous: [] }).seal("connection", "alice", plaintext);
+    const opened = sealer.open("connection", "alice", sealed);
+    expect(opened.plaintext).toEqual(plaintext);
+    expect(opened.sealedWithCurrentKey).toBe(false);
+  });
+
+  test("an unknown key names its id only", () => {
+    const stranger = nacl.randomBytes(32);
+    const sealed = new RecordSealer({ current: stranger, previous: [] }).seal(
+      "connection",
+      "alice",
+      plaintext,
+    );
+    const error = unreadable(() => sealer.open("connection", "alice", sealed));
+    expect(error.message).toContain(keyIdHex(keyIdOf(stranger)));
+    expect(error.message).not.toContain(Buffer.from(stranger).toString("hex"));
+  });
+
+  test("empty, truncated, tampered and unknown-version records are unreadable", () => {
+    const sealed = sealer.seal("connection", "alice", plaintext);
+    unreadable(() => sealer.open("connection", "alice", new Uint8Array()));
+    unreadable(() => sealer.open("connection", "alice", sealed.subarray(0, 40)));
+    for (const index of [20, 45, sealed.length - 1]) {
+      const tampered = Uint8Array.from(sealed);
+      tampered[index] = (tampered[index] as number) ^ 0x80;
+      unreadable(() => sealer.open("connection", "alice", tampered));
+    }
+    const future = Uint8Array.from(sealed);
+    future[0] = SEALED_RECORD_VERSION + 1;
+    expect(unreadable(() => inspectSealedRecord(future)).message).toContain("version");
+  });
+
+  test("keys must be 32 bytes", () => {
+    expect(() => new RecordSealer({ current: nacl.randomBytes(16), previous: [] })).toThrow(/32 bytes/);
+    expect(() => new RecordSealer({ current, previous: [nacl.randomBytes(31)] })).toThrow(/32 bytes/);
+  });
+});
