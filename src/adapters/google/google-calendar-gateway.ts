@@ -1,0 +1,251 @@
+import { calendar, type calendar_v3, type MethodOptions } from "@googleapis/calendar";
+import type { CalendarEvent, CalendarSummary, EventDraft, SendUpdates } from "../../domain/calendar.ts";
+import { DomainError } from "../../domain/errors.ts";
+import type {
+  CalendarGateway,
+  EventPage,
+  EventQuery,
+  FreeBusyAnswer,
+  FreeBusyQuery,
+  InsertOptions,
+  PatchOptions,
+} from "../../domain/ports/calendar-gateway.ts";
+import { statusOf, toDomainError } from "./google-calendar-errors.ts";
+import {
+  type CalendarRetryPolicy,
+  DEFAULT_RETRY,
+  retriesSoFar,
+  retryConfigFor,
+} from "./google-calendar-retry.ts";
+import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS, observed } from "./google-call-observer.ts";
+import { meetRequest, toCalendarEvent, toCalendarSummary, toEventResource } from "./google-event-mapper.ts";
+
+export interface GoogleCalendarGatewayOptions {
+  /** Google's API root (`GOOGLE_CALENDAR_API_URL`); the emulator's in tests and the sandbox. */
+  rootUrl?: string;
+  /** Deadline for each HTTP attempt. */
+  timeoutMs?: number;
+  retry?: CalendarRetryPolicy;
+  /** Hears of every call to the Calendar API (metrics). */
+  observe?: GoogleCallObserver;
+}
+
+type PatchChanges = Parameters<CalendarGateway["patchEvent"]>[3];
+
+const DEFAULT_ROOT_URL = "https://www.googleapis.com/";
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** Calendar lists are short; this bounds a misbehaving pager. */
+const MAX_CALENDAR_PAGES = 10;
+
+/**
+ * The customer's Google Calendar through `@googleapis/calendar`. One client serves every
+ * customer: it holds no credentials, and each call carries the customer's bearer token in its
+ * own request headers.
+ */
+export class GoogleCalendarGateway implements CalendarGateway {
+  readonly #api: calendar_v3.Calendar;
+  readonly #timeoutMs: number;
+  readonly #retry: MethodOptions["retryConfig"];
+  readonly #observe: GoogleCallObserver;
+
+  constructor(options: GoogleCalendarGatewayOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#observe = options.observe ?? IGNORE_GOOGLE_CALLS;
+    this.#retry = retryConfigFor(options.retry ?? DEFAULT_RETRY);
+    this.#api = calendar({
+      version: "v3",
+      rootUrl: options.rootUrl ?? DEFAULT_ROOT_URL,
+      timeout: this.#timeoutMs,
+    });
+  }
+
+  async listCalendars(accessToken: string): Promise<CalendarSummary[]> {
+    const summaries: CalendarSummary[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_CALENDAR_PAGES; page += 1) {
+      const answer = await this.#call("calendarList.list", () =>
+        this.#api.calendarList.list({ maxResults: 250, pageToken }, this.#options(accessToken, true)),
+      );
+      summaries.push(...(answer.data.items ?? []).map(toCalendarSummary));
+      pageToken = answer.data.nextPageToken ?? undefined;
+      if (pageToken === undefined) break;
+    }
+    return summaries;
+  }
+
+  /** Read from an event listing: it needs only the events scope, unlike calendars.get. */
+  async getTimeZone(accessToken: string, calendarId: string): Promise<string> {
+    const answer = await this.#call("events.list", () =>
+      this.#api.events.list(
+        { calendarId, maxResults: 1, fields: "timeZone" },
+        this.#options(accessToken, true),
+      ),
+    );
+    const zone = answer.data.timeZone;
+    if (typeof zone !== "string" || zone === "") {
+      throw new DomainError("google_unavailable", "Google did not report the calendar's time zone");
+    }
+    return zone;
+  }
+
+  async listEvents(accessToken: string, calendarId: string, query: EventQuery): Promise<EventPage> {
+    const answer = await this.#call("events.list", () =>
+      this.#api.events.list(
+        {
+          calendarId,
+          singleEvents: true,
+          orderBy: "startTime",
+          timeMin: query.timeMin?.toISOString(),
+          timeMax: query.timeMax?.toISOString(),
+          q: query.text,
+          maxResults: query.maxResults,
+          pageToken: query.pageToken,
+          timeZone: query.timeZone,
+        },
+        this.#options(accessToken, true),
+      ),
+    );
+    return {
+      events: (answer.data.items ?? []).map((event) => toCalendarEvent(calendarId, event)),
+      nextPageToken: answer.data.nextPageToken ?? null,
+    };
+  }
+
+  async getEvent(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent> {
+    const answer = await this.#call("events.get", () =>
+      this.#api.events.get({ calendarId, eventId }, this.#options(accessToken, true)),
+    );
+    return toCalendarEvent(calendarId, answer.data);
+  }
+
+  async freeBusy(accessToken: string, query: FreeBusyQuery): Promise<FreeBusyAnswer> {
+    const answer = await this.#call("freebusy.query", () =>
+      this.#api.freebusy.query(
+        {
+          requestBody: {
+            timeMin: query.timeMin.toISOString(),
+            timeMax: query.timeMax.toISOString(),
+            timeZone: query.timeZone,
+            items: query.calendarIds.map((id) => ({ id })),
+          },
+        },
+        // A query changes nothing: safe to repeat although it is a POST.
+        this.#options(accessToken, true),
+      ),
+    );
+    const result: FreeBusyAnswer = new Map();
+    for (const [id, entry] of Object.entries(answer.data.calendars ?? {})) {
+      const busy = (entry.busy ?? []).map((period) => ({
+        start: new Date(period.start ?? ""),
+        end: new Date(period.end ?? ""),
+      }));
+      const reason = entry.errors?.[0]?.reason;
+      result.set(id, typeof reason === "string" ? { busy, error: reason } : { busy });
+    }
+    return result;
+  }
+
+  async insertEvent(
+    accessToken: string,
+    calendarId: string,
+    draft: EventDraft,
+    options: InsertOptions,
+  ): Promise<CalendarEvent> {
+    const requestBody = toEventResource(draft);
+    if (options.eventId !== undefined) requestBody.id = options.eventId;
+    if (options.addMeetLink === true)
+      requestBody.conferenceData = meetRequest(options.eventId ?? crypto.randomUUID());
+    // With our own id a repeat cannot create a twin (Google answers 409), so it may be retried.
+    const retryable = options.eventId !== undefined;
+    try {
+      const answer = await observed(this.#observe, "calendar", () =>
+        this.#api.events.insert(
+          {
+            calendarId,
+            requestBody,
+            sendUpdates: options.sendUpdates,
+            conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
+          },
+          this.#options(accessToken, retryable),
+        ),
+      );
+      return toCalendarEvent(calendarId, readable(answer, "events.insert").data);
+    } catch (error) {
+      // A 409 on a retry means our first attempt got through but its answer was lost.
+      if (retryable && statusOf(error) === 409 && retriesSoFar(error) > 0 && options.eventId !== undefined) {
+        return this.getEvent(accessToken, calendarId, options.eventId);
+      }
+      throw toDomainError(error, "events.insert", this.#timeoutMs);
+    }
+  }
+
+  async patchEvent(
+    accessToken: string,
+    calendarId: string,
+    eventId: string,
+    changes: PatchChanges,
+    options: PatchOptions,
+  ): Promise<CalendarEvent> {
+    const ifMatch: Record<string, string> = options.etag === undefined ? {} : { "If-Match": options.etag };
+    const requestOptions = this.#options(accessToken, false, ifMatch);
+    const answer = await this.#call("events.patch", () =>
+      this.#api.events.patch(
+        { calendarId, eventId, requestBody: toEventResource(changes), sendUpdates: options.sendUpdates },
+        requestOptions,
+      ),
+    );
+    return toCalendarEvent(calendarId, answer.data);
+  }
+
+  async deleteEvent(
+    accessToken: string,
+    calendarId: string,
+    eventId: string,
+    options: { sendUpdates?: SendUpdates },
+  ): Promise<void> {
+    try {
+      await observed(this.#observe, "calendar", () =>
+        this.#api.events.delete(
+          { calendarId, eventId, sendUpdates: options.sendUpdates },
+          this.#options(accessToken, true),
+        ),
+      );
+    } catch (error) {
+      // 410 on a retry: our first attempt deleted it and the answer was lost.
+      if (statusOf(error) === 410 && retriesSoFar(error) > 0) return;
+      throw toDomainError(error, "events.delete", this.#timeoutMs);
+    }
+  }
+
+  #options(
+    accessToken: string,
+    retryable: boolean,
+    extraHeaders: Record<string, string> = {},
+  ): MethodOptions {
+    const headers = { ...extraHeaders, Authorization: `Bearer ${accessToken}` };
+    return retryable ? { headers, retryConfig: this.#retry } : { headers, retry: false };
+  }
+
+  async #call<T extends { data: unknown }>(what: string, run: () => Promise<T>): Promise<T> {
+    let answer: T;
+    try {
+      answer = await observed(this.#observe, "calendar", run);
+    } catch (error) {
+      throw toDomainError(error, what, this.#timeoutMs);
+    }
+    return readable(answer, what);
+  }
+}
+
+/**
+ * gaxios hands back a body it cannot parse as JSON as a plain string, even with status 200: read
+ * as a resource, it would pass for an empty answer ("no calendars", "no events").
+ * @throws DomainError google_unavailable when the body is not a JSON object
+ */
+function readable<T extends { data: unknown }>(answer: T, what: string): T {
+  if (typeof answer.data === "object" && answer.data !== null && !Array.isArray(answer.data)) return answer;
+  throw new DomainError(
+    "google_unavailable",
+    `Google Calendar answered ${what} with something other than JSON`,
+  );
+}

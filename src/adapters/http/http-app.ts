@@ -1,0 +1,83 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Logger } from "../logging/logger.ts";
+import { type ApiKeyVariables, apiKeyAuth } from "./api-key-auth.ts";
+import { describeError, HttpError } from "./http-errors.ts";
+import { type OAuthRouteDeps, oauthApiRoutes, oauthCallbackRoute } from "./oauth-routes.ts";
+import { type RequestLogVariables, requestLog } from "./request-log.ts";
+import { type ObservedRequest, routeObserver } from "./route-observer.ts";
+import { securityHeaders } from "./security-headers.ts";
+
+export type AppEnv = { Variables: ApiKeyVariables & RequestLogVariables };
+
+export interface HealthReport {
+  ok: boolean;
+  checks: Record<string, "ok" | string>;
+}
+
+export interface HttpAppDeps extends OAuthRouteDeps {
+  apiKeys: string[];
+  maxBodyBytes: number;
+  logger: Logger;
+  health: () => Promise<HealthReport>;
+  /** Extra apps mounted behind the API key, by path (the MCP endpoint, metrics). */
+  protectedApps?: Record<string, Hono<AppEnv>>;
+  /** Extra public apps, by path (the OpenAPI document). */
+  publicApps?: Record<string, Hono<AppEnv>>;
+  /** Hears of every answered request, by route pattern (metrics). */
+  onRequest?: (request: ObservedRequest) => void;
+}
+
+/** The HTTP surface: OAuth endpoints, health, and whatever the composition root mounts. */
+export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  if (deps.onRequest !== undefined) app.use(routeObserver(deps.onRequest));
+  app.use(requestLog(deps.logger), securityHeaders());
+  app.use(
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new HttpError(
+          413,
+          "payload_too_large",
+          `Request bodies are limited to ${deps.maxBodyBytes} bytes`,
+        );
+      },
+    }),
+  );
+
+  app.get("/healthz", async (c) => {
+    const report = await deps.health();
+    return c.json({ status: report.ok ? "ok" : "degraded", checks: report.checks }, report.ok ? 200 : 503);
+  });
+  app.route("/oauth", oauthCallbackRoute(deps));
+  for (const [path, sub] of Object.entries(deps.publicApps ?? {})) app.route(path, sub);
+
+  // Registered after the public callback, so the callback answers before this runs.
+  const requireKey = apiKeyAuth<AppEnv>(deps.apiKeys);
+  app.use("/oauth/*", requireKey);
+  app.route("/oauth", oauthApiRoutes(deps));
+  for (const [path, sub] of Object.entries(deps.protectedApps ?? {})) {
+    app.use(path, requireKey);
+    app.use(`${path}/*`, requireKey);
+    app.route(path, sub);
+  }
+
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.onError((error, c) => {
+    const { status, body } = describeError(error);
+    if (status >= 500)
+      deps.logger.log("error", "request_failed", { error_code: body.error.code, kind: kindOf(error) });
+    if (error instanceof HttpError)
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return c.json(body, status);
+  });
+  return app;
+}
+
+/** The error's class name only: messages could quote a vendor's response. */
+function kindOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import type { ConnectionStatus } from "../../domain/connection.ts";
+
+/** Request and response shapes of the HTTP endpoints: validation and /openapi.json share them. */
+
+const customerId = z
+  .string()
+  .describe("Your end user's id: 1–128 of A-Z a-z 0-9 . _ : @ -, starting alphanumeric");
+
+export const authorizeRequest = z.object({
+  customer_id: customerId,
+  login_hint: z.email().optional().describe("Pre-select this Google account on the consent page"),
+});
+
+export const authorizeResponse = z.object({
+  authorization_url: z.string().describe("Send the end user here (Google's consent page)"),
+  state: z.string().describe("Opaque, single-use; expires with the URL"),
+  expires_at: z.string().describe("When the URL stops working (RFC 3339)"),
+});
+
+export const disconnectRequest = z.object({ customer_id: customerId });
+
+export const disconnectResponse = z.object({
+  success: z.literal(true),
+  customer_id: z.string(),
+  revoked: z.boolean().describe("Google confirmed the grant is revoked"),
+});
+
+export const statusResponse = z.object({
+  connected: z.boolean(),
+  customer_id: z.string(),
+  calendar_email: z.string().nullable(),
+  expires_at: z.string().nullable().describe("Expiry of the current access token; refreshed automatically"),
+  scopes: z.array(z.string()).describe("Scopes the user granted"),
+  reason: z.string().nullable().describe("Why connected is false: not_connected or reauthorization_required"),
+  connected_at: z.string().nullable(),
+});
+
+/** The status object, as both `/oauth/status/{customer_id}` and the `calendar_status` tool answer it. */
+export function toStatusResponse(status: ConnectionStatus): z.infer<typeof statusResponse> {
+  return {
+    connected: status.connected,
+    customer_id: status.customerId,
+    calendar_email: status.email,
+    expires_at: status.expiresAt?.toISOString() ?? null,
+    scopes: status.scopes,
+    reason: status.reason,
+    connected_at: status.connectedAt?.toISOString() ?? null,
+  };
+}
+
+export const callbackResponse = z.object({
+  success: z.literal(true),
+  customer_id: z.string(),
+  calendar_email: z.string().nullable(),
+  message: z.string(),
+});
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});

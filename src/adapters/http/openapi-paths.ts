@@ -1,0 +1,201 @@
+import { disconnectRequest } from "./http-schemas.ts";
+import { jsonSchemaOf, type SchemaName } from "./openapi-schemas.ts";
+
+/**
+ * The `paths` of /openapi.json: every endpoint the server mounts. Operations without `security`
+ * inherit the document's bearer API key; the two public ones say `security: []`.
+ */
+export function openApiPaths(): Record<string, Record<string, unknown>> {
+  return {
+    "/oauth/authorize": {
+      post: {
+        tags: ["oauth"],
+        operationId: "startAuthorization",
+        summary: "Start connecting a customer's Google Calendar",
+        description: "Returns Google's consent URL for the customer. Send the end user there.",
+        requestBody: jsonBody("AuthorizeRequest"),
+        responses: {
+          "200": jsonResponse("Consent URL made", "AuthorizeResponse"),
+          ...errors(["400", "401", "413", "503"]),
+        },
+      },
+      get: {
+        tags: ["oauth"],
+        operationId: "redirectToAuthorization",
+        summary: "Start connecting, answered with a redirect to Google's consent page",
+        parameters: [customerIdParameter("query")],
+        responses: {
+          "302": {
+            description: "Redirect to Google's consent page",
+            headers: { Location: { schema: { type: "string", format: "uri" } } },
+          },
+          ...errors(["400", "401", "503"]),
+        },
+      },
+    },
+    "/oauth/callback": {
+      get: {
+        tags: ["oauth"],
+        operationId: "oauthCallback",
+        summary: "Where Google sends the end user back after consent",
+        description:
+          "Public (Google's redirect carries no API key). Browsers (Accept: text/html) get a short " +
+          "page in Spanish or English; other clients get JSON.",
+        security: [],
+        parameters: [
+          queryParameter("code", "Authorization code from Google"),
+          queryParameter("state", "The state returned by POST /oauth/authorize"),
+          queryParameter("error", "Set by Google instead of code, e.g. access_denied"),
+        ],
+        responses: {
+          "200": {
+            description: "Calendar connected",
+            content: {
+              "application/json": { schema: ref("CallbackResponse") },
+              "text/html": { schema: { type: "string" } },
+            },
+          },
+          ...errors(["400", "403", "502", "503"], true),
+        },
+      },
+    },
+    "/oauth/status/{customer_id}": {
+      get: {
+        tags: ["oauth"],
+        operationId: "connectionStatus",
+        summary: "Is this customer's calendar connected? Never returns a token.",
+        parameters: [customerIdParameter("path")],
+        responses: {
+          "200": jsonResponse("Connection status", "StatusResponse"),
+          ...errors(["400", "401", "500", "503"]),
+        },
+      },
+    },
+    "/oauth/disconnect": {
+      post: {
+        tags: ["oauth"],
+        operationId: "disconnect",
+        summary: "Revoke the grant at Google and forget the customer's tokens (idempotent)",
+        requestBody: jsonBody("DisconnectRequest"),
+        responses: {
+          "200": jsonResponse("Disconnected (or nothing was connected)", "DisconnectResponse"),
+          ...errors(["400", "401", "413", "503"]),
+        },
+      },
+    },
+    "/healthz": {
+      get: {
+        tags: ["operations"],
+        operationId: "health",
+        summary: "Liveness and storage readiness",
+        security: [],
+        responses: {
+          "200": jsonResponse("Healthy", "HealthResponse"),
+          "503": jsonResponse("A dependency is failing", "HealthResponse"),
+        },
+      },
+    },
+    "/mcp": {
+      post: {
+        tags: ["mcp"],
+        operationId: "mcp",
+        summary: "MCP Streamable HTTP endpoint (JSON-RPC 2.0)",
+        description:
+          "Speak MCP here with any MCP client (initialize, tools/list, tools/call). Calendar tools " +
+          "act for the customer named by the X-Customer-Id header or the tool's customer_id argument.",
+        parameters: [
+          {
+            name: "X-Customer-Id",
+            in: "header",
+            required: false,
+            description: "The customer the tools act for; a tool's customer_id argument must match it",
+            schema: { type: "string" },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: JSON_RPC_MESSAGE } },
+        },
+        responses: {
+          "200": {
+            description: "JSON-RPC response, as JSON or as a server-sent event stream",
+            content: {
+              "application/json": { schema: JSON_RPC_MESSAGE },
+              "text/event-stream": { schema: { type: "string" } },
+            },
+          },
+          "202": { description: "Accepted (a notification or response; nothing to answer)" },
+          ...errors(["400", "401", "403", "413"]),
+        },
+      },
+    },
+    "/metrics": {
+      get: {
+        tags: ["operations"],
+        operationId: "metrics",
+        summary: "Prometheus metrics (text exposition format)",
+        responses: {
+          "200": {
+            description: "Metrics",
+            content: { "text/plain; version=0.0.4": { schema: { type: "string" } } },
+          },
+          ...errors(["401"]),
+        },
+      },
+    },
+  };
+}
+
+const JSON_RPC_MESSAGE = {
+  type: "object",
+  description: "A JSON-RPC 2.0 message (or a batch of them) as the MCP specification defines",
+  properties: {
+    jsonrpc: { const: "2.0" },
+    id: { type: ["string", "integer"] },
+    method: { type: "string" },
+    params: { type: "object" },
+  },
+  required: ["jsonrpc"],
+};
+
+const ERROR_DESCRIPTIONS: Record<string, string> = {
+  "400": "Invalid request (the error code says which field)",
+  "401": "Missing or invalid API key",
+  "403": "Refused (e.g. the user denied consent)",
+  "413": "Request body too large",
+  "500": "The stored record cannot be opened",
+  "502": "Google failed or answered something unexpected",
+  "503": "The token store is unavailable",
+};
+
+function ref(name: SchemaName): { $ref: string } {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function jsonBody(name: SchemaName): Record<string, unknown> {
+  return { required: true, content: { "application/json": { schema: ref(name) } } };
+}
+
+function jsonResponse(description: string, name: SchemaName): Record<string, unknown> {
+  return { description, content: { "application/json": { schema: ref(name) } } };
+}
+
+function errors(statuses: string[], html = false): Record<string, unknown> {
+  const content = {
+    "application/json": { schema: ref("Error") },
+    ...(html ? { "text/html": { schema: { type: "string" } } } : {}),
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: ERROR_DESCRIPTIONS[status], content }]),
+  );
+}
+
+function customerIdParameter(where: "query" | "path"): Record<string, unknown> {
+  // The same field the JSON bodies carry, so the rule is described once.
+  const { description, ...schema } = jsonSchemaOf(disconnectRequest.shape.customer_id, "input");
+  return { name: "customer_id", in: where, required: true, description, schema };
+}
+
+function queryParameter(name: string, description: string): Record<string, unknown> {
+  return { name, in: "query", required: false, description, schema: { type: "string" } };
+}

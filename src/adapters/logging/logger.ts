@@ -1,0 +1,44 @@
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Structured log lines. Callers pass facts, never tokens, codes, states or keys. */
+export interface Logger {
+  log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
+}
+
+const REDACTED_FIELDS = /token|secret|password|authorization|code_verifier|^code$|^state$|api_?key/i;
+
+/** One JSON object per line on stdout, with a last line of defence against secrets in fields. */
+export class JsonLineLogger implements Logger {
+  readonly #write: (line: string) => void;
+  readonly #minimum: number;
+
+  constructor(options: { write?: (line: string) => void; level?: LogLevel } = {}) {
+    this.#write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+    this.#minimum = rank(options.level ?? "info");
+  }
+
+  log(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
+    if (rank(level) < this.#minimum) return;
+    // Fields are copied into the line itself (no entries array, no second object to spread):
+    // two lines per request. A field named time, level or event replaces that value in place.
+    const line: Record<string, unknown> = { time: new Date().toISOString(), level, event };
+    for (const name of Object.keys(fields)) {
+      line[name] = REDACTED_FIELDS.test(name) ? "[redacted]" : fields[name];
+    }
+    this.#write(JSON.stringify(line));
+  }
+}
+
+/** Keeps lines in memory: for tests that assert what was (not) logged. */
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+  readonly #inner = new JsonLineLogger({ write: (line) => this.lines.push(line), level: "debug" });
+
+  log(level: LogLevel, event: string, fields?: Record<string, unknown>): void {
+    this.#inner.log(level, event, fields);
+  }
+}
+
+function rank(level: LogLevel): number {
+  return ["debug", "info", "warn", "error"].indexOf(level);
+}

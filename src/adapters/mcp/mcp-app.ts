@@ -1,0 +1,149 @@
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { type Context, Hono } from "hono";
+import { isCustomerId } from "../../domain/customer-id.ts";
+import type { AppEnv } from "../http/http-app.ts";
+import type { RateLimiter } from "../http/rate-limiter.ts";
+import { answerToolCallDirectly } from "./direct-tool-call.ts";
+import { type JsonRpcErrorResponse, rpcError, takeIn } from "./json-rpc-intake.ts";
+import type { McpCaller } from "./mcp-caller.ts";
+import { createMcpServer, type McpServerDeps } from "./mcp-server-factory.ts";
+
+export interface McpAppDeps extends McpServerDeps {
+  /** Browser origins allowed to call; a request with any other Origin header is refused (DNS rebinding). */
+  allowedOrigins: string[];
+  /** Requests per API key (CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY); over budget is HTTP 429. */
+  apiKeyLimiter?: RateLimiter;
+}
+
+/** What the SDK transport insists on seeing; we answer JSON whatever the client listed. */
+const TRANSPORT_ACCEPT = "application/json, text/event-stream";
+/** Server errors of the transport spec's kind (HTTP-level refusals), as the SDK itself uses. */
+const TRANSPORT_ERROR = -32000;
+
+/**
+ * The MCP endpoint: stateless Streamable HTTP, one fresh server and transport per POST (a shared
+ * stateless transport mixes up concurrent requests' ids), JSON answers, no sessions, no SSE. A
+ * single tools/call, nearly every request, is answered without them (direct-tool-call.ts), the
+ * same answer for a fraction of the work.
+ * Mount it behind the API key (`protectedApps: { "/mcp": createMcpApp(deps) }`).
+ *
+ * Plain JSON-RPC clients are first-class: a bare tools/call without initialize, with
+ * `Accept: *\/*`, `application/json` or no Accept at all (Python httpx, requests, urllib) works.
+ */
+export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const allowedOrigins = new Set(deps.allowedOrigins);
+
+  app.use("*", async function mcpOriginGuard(c, next) {
+    const origin = c.req.header("origin");
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      return c.json(
+        rpcError(null, TRANSPORT_ERROR, "Forbidden: this Origin may not call the MCP endpoint"),
+        403,
+      );
+    }
+    await next();
+  });
+
+  app.use("*", async function mcpApiKeyLimit(c, next) {
+    // Keyed by the key's non-secret id; a bare test mount without the API key shares one budget.
+    const decision = deps.apiKeyLimiter?.take(c.get("apiKeyId") ?? "anonymous");
+    if (decision !== undefined && !decision.allowed) {
+      const seconds = decision.retryAfterSeconds;
+      c.header("Retry-After", String(seconds));
+      const message = `Too Many Requests: this API key is over its request budget; retry after ${seconds} seconds`;
+      return c.json(
+        rpcError(null, TRANSPORT_ERROR, message, { code: "rate_limited", retry_after_seconds: seconds }),
+        429,
+      );
+    }
+    await next();
+  });
+
+  app.post("/", async (c) => {
+    if (!isJson(c.req.header("content-type"))) {
+      return refuse(c, 415, "Unsupported Media Type: Content-Type must be application/json");
+    }
+    if (!acceptsJson(c.req.header("accept"))) {
+      return refuse(c, 406, "Not Acceptable: this endpoint answers application/json");
+    }
+    const header = c.req.header("x-customer-id");
+    if (header !== undefined && !isCustomerId(header)) {
+      const error = rpcError(null, ErrorCode.InvalidParams, "X-Customer-Id is not a valid customer id", {
+        code: "invalid_customer_id",
+      });
+      return c.json(error, 400);
+    }
+    const intake = takeIn(await c.req.text(), header ?? null);
+    if (intake.kind === "answer") {
+      // A backend sending malformed calls, or calls for another customer, is worth an operator's look.
+      deps.logger.log("warn", "mcp_request_refused", {
+        request_id: c.get("requestId") ?? null,
+        reasons: [intake.body].flat().map((answer) => answer.error.data?.code ?? answer.error.code),
+      });
+      return c.json(intake.body, intake.status);
+    }
+
+    const caller: McpCaller = {
+      customerId: header ?? null,
+      apiKeyId: c.get("apiKeyId") ?? null,
+      requestId: c.get("requestId") ?? null,
+    };
+    const direct = await answerToolCallDirectly(
+      intake.body,
+      c.req.header("mcp-protocol-version") ?? null,
+      deps,
+      caller,
+    );
+    if (direct !== null) return c.json(direct);
+
+    const server = createMcpServer(deps, caller);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(withTransportAccept(c.req.raw), { parsedBody: intake.body });
+    } finally {
+      await server.close();
+    }
+  });
+
+  app.all("/", (c) => {
+    c.header("Allow", "POST");
+    return refuse(
+      c,
+      405,
+      "Method Not Allowed: POST JSON-RPC messages here; this server keeps no sessions or streams",
+    );
+  });
+  return app;
+}
+
+function refuse(c: Context, status: 405 | 406 | 415, message: string): Response {
+  const body: JsonRpcErrorResponse = rpcError(null, TRANSPORT_ERROR, message);
+  return c.json(body, status);
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(";")[0]?.trim().toLowerCase() === "application/json";
+}
+
+/** No Accept means anything; otherwise one of its media ranges must cover application/json. */
+function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === "") return true;
+  return accept.split(",").some((range) => {
+    const [type = "", ...params] = range.trim().toLowerCase().split(";");
+    const refused = params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param));
+    return !refused && ["application/json", "application/*", "*/*"].includes(type.trim());
+  });
+}
+
+/** The same request as the transport must see it: its Accept header listing both types. */
+function withTransportAccept(request: Request): Request {
+  const headers = new Headers(request.headers);
+  headers.set("accept", TRANSPORT_ACCEPT);
+  return new Request(request.url, { method: "POST", headers });
+}

@@ -1,0 +1,107 @@
+import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { CustomerId } from "../../domain/customer-id.ts";
+import type { BookEvent } from "../../domain/services/book-event.ts";
+import type { CancelBooking } from "../../domain/services/cancel-booking.ts";
+import type { CheckAvailability } from "../../domain/services/check-availability.ts";
+import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
+import type { DisconnectCalendar } from "../../domain/services/disconnect-calendar.ts";
+import type { FindAvailableSlots } from "../../domain/services/find-available-slots.ts";
+import type { GetConnectionStatus } from "../../domain/services/get-connection-status.ts";
+import type { GetEvent } from "../../domain/services/get-event.ts";
+import type { ListCalendars } from "../../domain/services/list-calendars.ts";
+import type { ListEvents } from "../../domain/services/list-events.ts";
+import type { RespondToInvitation } from "../../domain/services/respond-to-invitation.ts";
+import type { UpdateBooking } from "../../domain/services/update-booking.ts";
+
+/** The domain services the MCP tools drive, one per verb. */
+export interface McpServices {
+  connect: ConnectCalendar;
+  status: GetConnectionStatus;
+  disconnect: DisconnectCalendar;
+  listCalendars: ListCalendars;
+  listEvents: ListEvents;
+  getEvent: GetEvent;
+  checkAvailability: CheckAvailability;
+  findAvailableSlots: FindAvailableSlots;
+  bookEvent: BookEvent;
+  updateBooking: UpdateBooking;
+  cancelBooking: CancelBooking;
+  respondToInvitation: RespondToInvitation;
+}
+
+/** What a tool hands back on success: the structured answer and one human line about it. */
+export interface ToolAnswer<T> {
+  data: T;
+  summary: string;
+}
+
+/**
+ * A tool as defined once, at module load: schemas and metadata are built a single time and
+ * shared by every per-request server. `run` receives arguments the SDK already validated
+ * against `input`, and the customer the call was resolved to.
+ */
+export interface McpTool {
+  name: string;
+  title: string;
+  description: string;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  annotations: ToolAnnotations;
+  run(
+    services: McpServices,
+    customerId: CustomerId,
+    args: Record<string, unknown>,
+  ): Promise<ToolAnswer<unknown>>;
+}
+
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: Omit<ToolAnnotations, "title">;
+  run(services: McpServices, customerId: CustomerId, args: z.infer<I>): Promise<ToolAnswer<z.infer<O>>>;
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: ToolSpec<I, O>): McpTool {
+  return {
+    ...spec,
+    annotations: { title: spec.title, ...spec.annotations },
+    // The SDK parsed `args` with `spec.input` before calling: the cast restates that fact.
+    run: (services, customerId, args) => spec.run(services, customerId, args as z.infer<I>),
+  };
+}
+
+/** Every customer tool's first argument. Checked by the domain rule, not here, so a bad id gets a structured error. */
+export const customerIdArg = z
+  .string()
+  .describe(
+    "Id of the end user whose calendar to use, as your backend knows them: 1-128 of A-Z a-z 0-9 . _ : @ -, starting with a letter or digit",
+  );
+
+export const calendarIdArg = z
+  .string()
+  .describe('Calendar id from list_calendars; default "primary" (the user\'s main calendar)');
+
+export const timeZoneArg = z
+  .string()
+  .describe('IANA time zone, e.g. "Europe/Madrid"; used to read local times and to express the answer');
+
+export const sendUpdatesArg = z
+  .enum(["all", "externalOnly", "none"])
+  .describe("Whom Google emails about the change; Google's default is none");
+
+export const attendeesArg = z
+  .array(
+    z.object({
+      email: z.string().describe("Attendee's email address"),
+      optional: z.boolean().optional().describe("Attendance is optional"),
+    }),
+  )
+  .describe("People to invite");
+
+/** The instant-or-local-or-date forms every time argument accepts. */
+export const TIME_FORMS =
+  'RFC 3339 with offset ("2026-03-10T15:00:00+01:00"), a local time read in time_zone ("2026-03-10T15:00"), or a date ("2026-03-10")';

@@ -1,0 +1,158 @@
+import { type CallToolResult, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { CustomerId } from "../../domain/customer-id.ts";
+import { type DomainError, type DomainErrorCode, isDomainError } from "../../domain/errors.ts";
+import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
+
+/**
+ * The one mapping from domain errors to what the MCP surface answers.
+ *
+ * Faults the model can act on become tool results with `isError: true` and
+ * `structuredContent: { error: { code, message, ...details } }` (plus the same in text, since some
+ * clients show models only the text of an error). Faults of the calling backend, not of the model
+ * (a customer_id contradicting X-Customer-Id), are JSON-RPC errors.
+ *
+ * A malformed customer_id *argument* is a tool result (`invalid_customer_id`): the model wrote it,
+ * and a tool result is what lets it correct itself. A malformed X-Customer-Id *header* is the
+ * backend's fault and a JSON-RPC error.
+ */
+
+export const TOOL_ERROR_CODES = [
+  "invalid_customer_id",
+  "invalid_argument",
+  "calendar_not_connected",
+  "reauthorization_required",
+  "insufficient_scope",
+  "time_conflict",
+  "not_found",
+  "precondition_failed",
+  "rate_limited",
+  "google_unavailable",
+  "storage_unavailable",
+  "customer_mismatch",
+  "internal_error",
+] as const;
+
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
+
+const TOOL_CODE: Record<DomainErrorCode, ToolErrorCode> = {
+  invalid_customer_id: "invalid_customer_id",
+  invalid_argument: "invalid_argument",
+  calendar_not_connected: "calendar_not_connected",
+  reauthorization_required: "reauthorization_required",
+  insufficient_scope: "insufficient_scope",
+  time_conflict: "time_conflict",
+  not_found: "not_found",
+  precondition_failed: "precondition_failed",
+  rate_limited: "rate_limited",
+  google_unavailable: "google_unavailable",
+  storage_unavailable: "storage_unavailable",
+  customer_mismatch: "customer_mismatch",
+  // A second 401 right after a refresh: Google is misbehaving, not the user's grant.
+  google_token_rejected: "google_unavailable",
+  // These never leave a tool's service; if one does, it is our bug, and its text stays in our logs.
+  invalid_state: "internal_error",
+  access_denied: "internal_error",
+  oauth_exchange_failed: "internal_error",
+  record_unreadable: "internal_error",
+  duplicate_event: "internal_error",
+};
+
+/** Codes whose remedy is the user opening Google's consent page again. */
+const NEEDS_CONSENT = new Set<ToolErrorCode>([
+  "calendar_not_connected",
+  "reauthorization_required",
+  "insufficient_scope",
+]);
+
+/** The error branch of every tool's published output schema. */
+export const toolErrorOutput = z.object({
+  error: z.looseObject({
+    code: z.enum(TOOL_ERROR_CODES).describe("Stable error code"),
+    message: z.string().describe("What went wrong, for the model and the user"),
+    authorization_url: z
+      .string()
+      .optional()
+      .describe(
+        "For calendar_not_connected, reauthorization_required, insufficient_scope: give it to the user",
+      ),
+    expires_at: z.string().optional().describe("When authorization_url stops working"),
+    conflicts: z
+      .array(z.object({ start: z.string(), end: z.string() }))
+      .optional()
+      .describe("For time_conflict: the busy intervals in the way"),
+    retry_after_seconds: z.number().optional().describe("For rate_limited: wait this long before retrying"),
+    field: z.string().optional().describe("For invalid_argument: the argument at fault"),
+  }),
+});
+
+export interface ToolErrorContext {
+  /** The customer the call was for, once known: consent links are made for them. */
+  customerId: CustomerId | null;
+  connect: ConnectCalendar;
+}
+
+export interface ToolError {
+  code: ToolErrorCode;
+  /** True when the fault is ours (logged at error level), false when the caller or Google's. */
+  internal: boolean;
+  result: CallToolResult;
+}
+
+/** An error thrown by a tool, as the tool result the model reads. Never throws. */
+export async function toToolError(error: unknown, context: ToolErrorContext): Promise<ToolError> {
+  const code: ToolErrorCode = isDomainError(error) ? TOOL_CODE[error.code] : "internal_error";
+  const internal = code === "internal_error";
+  const message = internal || !isDomainError(error) ? "Internal error; try again later" : error.message;
+  const details = internal || !isDomainError(error) ? {} : error.details;
+  const body: Record<string, unknown> = { ...details, code, message };
+  if (NEEDS_CONSENT.has(code) && context.customerId !== null) {
+    Object.assign(body, await freshConsentLink(context.connect, context.customerId));
+  }
+  const text = [message, ...hints(body)].join("\n");
+  return {
+    code,
+    internal,
+    result: {
+      isError: true,
+      content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: body })}` }],
+      structuredContent: { error: body },
+    },
+  };
+}
+
+/** A JSON-RPC error object for a protocol fault (the backend's, not the model's). */
+export function toJsonRpcError(error: DomainError): {
+  code: number;
+  message: string;
+  data: Record<string, unknown>;
+} {
+  return {
+    code: ErrorCode.InvalidParams,
+    message: error.message,
+    data: { ...error.details, code: error.code },
+  };
+}
+
+async function freshConsentLink(
+  connect: ConnectCalendar,
+  customerId: CustomerId,
+): Promise<{ authorization_url?: string; expires_at?: string }> {
+  try {
+    const started = await connect.start(customerId);
+    return { authorization_url: started.authorizationUrl, expires_at: started.expiresAt.toISOString() };
+  } catch {
+    // The store is down: the error still stands, just without a link (connect_calendar can retry).
+    return {};
+  }
+}
+
+function hints(body: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  if (typeof body.authorization_url === "string") {
+    lines.push(`Ask the user to open this link to connect Google Calendar: ${body.authorization_url}`);
+  }
+  if (typeof body.retry_after_seconds === "number")
+    lines.push(`Retry after ${body.retry_after_seconds} seconds.`);
+  return lines;
+}

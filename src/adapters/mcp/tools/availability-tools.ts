@@ -1,0 +1,104 @@
+import { z } from "zod";
+import {
+  calendarIdArg,
+  customerIdArg,
+  defineTool,
+  type McpTool,
+  TIME_FORMS,
+  timeZoneArg,
+} from "../tool-definition.ts";
+import { busyOutput } from "./calendar-views.ts";
+
+/** When is the user busy, and when could a meeting fit. */
+
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+
+export const checkAvailability: McpTool = defineTool({
+  name: "check_availability",
+  title: "Check availability",
+  description:
+    "Busy intervals of one or more calendars over a window of at most 90 days (Google's free/busy). " +
+    "Use it before proposing or booking a time.",
+  input: z.object({
+    customer_id: customerIdArg,
+    time_min: z.string().describe(`Window start; ${TIME_FORMS}`),
+    time_max: z.string().describe(`Window end; same forms as time_min`),
+    calendar_ids: z.array(calendarIdArg).optional().describe('Calendars to check, 1-50; default ["primary"]'),
+    time_zone: timeZoneArg.optional(),
+  }),
+  output: z.object({
+    time_min: z.string(),
+    time_max: z.string(),
+    time_zone: z.string().nullable(),
+    calendars: z.array(
+      z.object({
+        calendar_id: z.string(),
+        busy: z.array(busyOutput),
+        error: z.string().optional().describe("Google could not read this calendar (e.g. notFound)"),
+      }),
+    ),
+  }),
+  annotations: READ_ONLY,
+  async run(services, customerId, { customer_id: _, ...input }) {
+    const result = await services.checkAvailability.execute(customerId, input);
+    const busy = result.calendars.reduce((sum, calendar) => sum + calendar.busy.length, 0);
+    return {
+      data: result,
+      summary:
+        busy === 0
+          ? `Free from ${result.time_min} to ${result.time_max}.`
+          : `${busy} busy interval(s) between ${result.time_min} and ${result.time_max}.`,
+    };
+  },
+});
+
+export const findAvailableSlots: McpTool = defineTool({
+  name: "find_available_slots",
+  title: "Find available slots",
+  description:
+    "Free slots of a given length inside working hours, in the user's time zone, starting on quarter hours. " +
+    "Use it to propose meeting times.",
+  input: z.object({
+    customer_id: customerIdArg,
+    time_min: z.string().describe(`Search from; ${TIME_FORMS}`),
+    time_max: z.string().describe("Search until; same forms as time_min; at most 90 days after it"),
+    duration_minutes: z.number().int().describe("Length of each slot, 5-1440 minutes"),
+    time_zone: timeZoneArg
+      .optional()
+      .describe("IANA zone working hours are read in; default: the calendar's"),
+    working_hours: z
+      .object({
+        start: z.string().optional().describe('"HH:MM", default "09:00"'),
+        end: z.string().optional().describe('"HH:MM" up to "24:00", default "17:00"'),
+        days: z
+          .array(z.number().int())
+          .optional()
+          .describe("ISO weekdays, 1 = Monday ... 7 = Sunday; default 1-5"),
+      })
+      .optional()
+      .describe("When slots may fall; default Monday-Friday 09:00-17:00"),
+    max_results: z.number().int().optional().describe("1-100 slots; default 20"),
+    calendar_ids: z
+      .array(calendarIdArg)
+      .optional()
+      .describe('Calendars whose busy time counts; default ["primary"]'),
+  }),
+  output: z.object({
+    time_zone: z.string(),
+    duration_minutes: z.number(),
+    working_hours: z.object({ start: z.string(), end: z.string(), days: z.array(z.number()) }),
+    slots: z.array(busyOutput).describe("Free slots in time order"),
+  }),
+  annotations: READ_ONLY,
+  async run(services, customerId, { customer_id: _, ...input }) {
+    const result = await services.findAvailableSlots.execute(customerId, input);
+    const first = result.slots[0];
+    return {
+      data: result,
+      summary:
+        first === undefined
+          ? "No free slot of that length in the window."
+          : `${result.slots.length} free slot(s); the first from ${first.start} to ${first.end} (${result.time_zone}).`,
+    };
+  },
+});

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import {
+  calendarIdArg,
+  customerIdArg,
+  defineTool,
+  type McpTool,
+  TIME_FORMS,
+  timeZoneArg,
+} from "../tool-definition.ts";
+import {
+  calendarOutput,
+  describeTime,
+  eventOutput,
+  toCalendarOutput,
+  toEventOutput,
+} from "./calendar-views.ts";
+
+/** Reading the user's calendars and events. */
+
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+
+export const listCalendars: McpTool = defineTool({
+  name: "list_calendars",
+  title: "List calendars",
+  description: "The calendars in the user's Google Calendar list, primary first, with their time zones.",
+  input: z.object({ customer_id: customerIdArg }),
+  output: z.object({ calendars: z.array(calendarOutput) }),
+  annotations: READ_ONLY,
+  async run(services, customerId) {
+    const { calendars } = await services.listCalendars.execute(customerId);
+    const primary = calendars.find((calendar) => calendar.primary);
+    return {
+      data: { calendars: calendars.map(toCalendarOutput) },
+      summary: `${calendars.length} calendar(s)${primary === undefined ? "" : `; primary is ${primary.id} (${primary.timeZone})`}.`,
+    };
+  },
+});
+
+export const listEvents: McpTool = defineTool({
+  name: "list_events",
+  title: "List events",
+  description:
+    "Events in a time window, recurring events expanded into their instances, ordered by start. " +
+    "Without time_min and time_max it lists what is coming from now on.",
+  input: z.object({
+    customer_id: customerIdArg,
+    calendar_id: calendarIdArg.optional(),
+    time_min: z.string().optional().describe(`Only events ending after this; ${TIME_FORMS}. Default: now`),
+    time_max: z.string().optional().describe(`Only events starting before this; ${TIME_FORMS}`),
+    query: z
+      .string()
+      .optional()
+      .describe("Free text matched against summary, description, location, attendees"),
+    max_results: z.number().int().optional().describe("1-2500 events per page; default 250"),
+    page_token: z.string().optional().describe("next_page_token of a previous answer, for the next page"),
+    time_zone: timeZoneArg.optional(),
+  }),
+  output: z.object({
+    events: z.array(eventOutput),
+    next_page_token: z
+      .string()
+      .nullable()
+      .describe("Pass back as page_token for more; null on the last page"),
+  }),
+  annotations: READ_ONLY,
+  async run(services, customerId, { customer_id: _, ...input }) {
+    const page = await services.listEvents.execute(customerId, input);
+    const first = page.events[0];
+    return {
+      data: { events: page.events.map(toEventOutput), next_page_token: page.next_page_token },
+      summary:
+        page.events.length === 0
+          ? "No events in that window."
+          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start)}${page.next_page_token === null ? "" : "; more pages follow"}.`,
+    };
+  },
+});
+
+export const getEvent: McpTool = defineTool({
+  name: "get_event",
+  title: "Get an event",
+  description: 'One event by id. A cancelled event comes back with status "cancelled".',
+  input: z.object({
+    customer_id: customerIdArg,
+    event_id: z.string().describe("The event's id, from list_events or a booking"),
+    calendar_id: calendarIdArg.optional(),
+  }),
+  output: eventOutput,
+  annotations: READ_ONLY,
+  async run(services, customerId, { customer_id: _, ...input }) {
+    const event = await services.getEvent.execute(customerId, input);
+    return {
+      data: toEventOutput(event),
+      summary: `"${event.summary ?? "(no title)"}" from ${describeTime(event.start)} to ${describeTime(event.end)} (${event.status}).`,
+    };
+  },
+});

@@ -1,0 +1,167 @@
+import { describe, expect, test } from "bun:test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { z } from "zod";
+import { createHttpApp } from "../../../src/adapters/http/http-app.ts";
+import {
+  authorizeRequest,
+  authorizeResponse,
+  disconnectRequest,
+  disconnectResponse,
+  errorResponse,
+  statusResponse,
+} from "../../../src/adapters/http/http-schemas.ts";
+import { buildOpenApiDocument, openApiApp } from "../../../src/adapters/http/openapi.ts";
+import { MemoryLogger } from "../../../src/adapters/logging/logger.ts";
+import { generateEncryptionKey } from "../../../src/adapters/vault/encryption-keys.ts";
+import { composeServer } from "../../../src/app/compose.ts";
+import { loadConfig } from "../../../src/app/config.ts";
+import { ConnectCalendar } from "../../../src/domain/services/connect-calendar.ts";
+import { DisconnectCalendar } from "../../../src/domain/services/disconnect-calendar.ts";
+import { GetConnectionStatus } from "../../../src/domain/services/get-connection-status.ts";
+import { fakeWorld } from "../../domain/connection-fixtures.ts";
+import { httpWorld } from "./http-fixtures.ts";
+
+type Operation = {
+  operationId: string;
+  security?: unknown[];
+  requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+  responses: Record<string, unknown>;
+};
+
+const doc = buildOpenApiDocument({ serverUrl: "https://calendar.example.com" });
+const paths = doc.paths as Record<string, Record<string, Operation>>;
+const schemas = (doc.components as { schemas: Record<string, unknown> }).schemas;
+
+const ENDPOINTS = [
+  "POST /oauth/authorize",
+  "GET /oauth/authorize",
+  "GET /oauth/callback",
+  "GET /oauth/status/{customer_id}",
+  "POST /oauth/disconnect",
+  "GET /healthz",
+  "POST /mcp",
+  "GET /metrics",
+];
+
+function operation(endpoint: string): Operation {
+  const [method = "", route = ""] = endpoint.split(" ");
+  const found = paths[route]?.[method.toLowerCase()];
+  if (found === undefined) throw new Error(`${endpoint} is not documented`);
+  return found;
+}
+
+function withoutDialect(schema: z.ZodType, io: "input" | "output"): unknown {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io });
+  return rest;
+}
+
+/** Every `$ref` anywhere in the document. */
+function refs(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refs);
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([name, inner]) =>
+    name === "$ref" && typeof inner === "string" ? [inner] : refs(inner),
+  );
+}
+
+describe("GET /openapi.json", () => {
+  test("is an OpenAPI 3.1 document describing exactly the server's endpoints", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: "https://calendar.example.com" }]);
+    const documented = Object.entries(paths).flatMap(([route, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+    );
+    expect(documented.sort()).toEqual([...ENDPOINTS].sort());
+    const ids = ENDPOINTS.map((endpoint) => operation(endpoint).operationId);
+    expect(new Set(ids).size).toBe(ENDPOINTS.length);
+  });
+
+  test("the documented OAuth routes are the routes the HTTP app really has", () => {
+    const { app } = httpWorld();
+    const real = new Set(app.routes.map((route) => `${route.method} ${route.path}`));
+    for (const endpoint of ENDPOINTS.filter((e) => e.includes("/oauth/") || e.includes("/healthz"))) {
+      expect(real.has(endpoint.replace("{customer_id}", ":customer_id"))).toBe(true);
+    }
+  });
+
+  test("request and response schemas are generated from the zod schemas the routes validate with", () => {
+    expect(operation("POST /oauth/authorize").requestBody?.content["application/json"]?.schema).toEqual({
+      $ref: "#/components/schemas/AuthorizeRequest",
+    });
+    expect(operation("POST /oauth/disconnect").requestBody?.content["application/json"]?.schema).toEqual({
+      $ref: "#/components/schemas/DisconnectRequest",
+    });
+    expect(schemas.AuthorizeRequest).toEqual(withoutDialect(authorizeRequest, "input"));
+    expect(schemas.DisconnectRequest).toEqual(withoutDialect(disconnectRequest, "input"));
+    expect(schemas.AuthorizeResponse).toEqual(withoutDialect(authorizeResponse, "output"));
+    expect(schemas.DisconnectResponse).toEqual(withoutDialect(disconnectResponse, "output"));
+    expect(schemas.StatusResponse).toEqual(withoutDialect(statusResponse, "output"));
+    expect(schemas.Error).toEqual(withoutDialect(errorResponse, "output"));
+    expect(schemas.AuthorizeRequest).toMatchObject({
+      type: "object",
+      required: ["customer_id"],
+      properties: { login_hint: { type: "string", format: "email" } },
+    });
+    for (const ref of refs(doc)) {
+      expect(ref).toStartWith("#/components/schemas/");
+      expect(schemas[ref.slice("#/components/schemas/".length)]).toBeDefined();
+    }
+    expect(JSON.stringify(doc)).not.toContain("$schema");
+  });
+
+  test("bearer API keys everywhere except the callback and the health check", () => {
+    expect(doc.components).toMatchObject({
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+    });
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(operation("GET /oauth/callback").security).toEqual([]);
+    expect(operation("GET /healthz").security).toEqual([]);
+    for (const endpoint of ENDPOINTS.filter((e) => !e.includes("callback") && !e.includes("healthz"))) {
+      expect(operation(endpoint).security).toBeUndefined();
+      expect(operation(endpoint).responses["401"]).toBeDefined();
+    }
+  });
+
+  test("is served as JSON without an API key when mounted as a public app", async () => {
+    const world = fakeWorld();
+    const app = createHttpApp({
+      connect: new ConnectCalendar(world),
+      disconnect: new DisconnectCalendar(world),
+      status: new GetConnectionStatus(world),
+      logger: new MemoryLogger(),
+      apiKeys: ["some-api-key-0123456789"],
+      maxBodyBytes: 4096,
+      health: async () => ({ ok: true, checks: {} }),
+      publicApps: { "/openapi.json": openApiApp({ serverUrl: "http://localhost:60000" }) },
+    });
+    const response = await app.request("/openapi.json");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toStartWith("application/json");
+    expect(await response.json()).toEqual(
+      JSON.parse(JSON.stringify(buildOpenApiDocument({ serverUrl: "http://localhost:60000" }))),
+    );
+  });
+
+  test("the composed server serves it, naming its own base URL", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openapi-"));
+    const config = loadConfig({
+      CALENDAR_SERVER_BASE_URL: "http://127.0.0.1:61234",
+      CALENDAR_SERVER_API_KEYS: "composed-api-key-0123456789",
+      TOKEN_DB_PATH: path.join(dir, "tokens.db"),
+      TOKEN_ENCRYPTION_KEY: generateEncryptionKey(),
+    });
+    const composed = await composeServer(config, { logger: new MemoryLogger() });
+    try {
+      const response = await composed.app.request("/openapi.json");
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { servers: unknown; paths: Record<string, unknown> };
+      expect(body.servers).toEqual([{ url: "http://127.0.0.1:61234" }]);
+      expect(Object.keys(body.paths)).toContain("/oauth/status/{customer_id}");
+    } finally {
+      await composed.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
