@@ -1,0 +1,154 @@
+import type { Hono } from "hono";
+import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provider.ts";
+import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
+import { type AppEnv, createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
+import { openApiApp } from "../adapters/http/openapi.ts";
+import { TokenBucketRateLimiter } from "../adapters/http/rate-limiter.ts";
+import { JsonLineLogger, type Logger } from "../adapters/logging/logger.ts";
+import { createMcpApp } from "../adapters/mcp/mcp-app.ts";
+import type { McpServices } from "../adapters/mcp/tool-definition.ts";
+import { SystemClock } from "../adapters/memory/clocks.ts";
+import { metricsApp } from "../adapters/metrics/metrics-app.ts";
+import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
+import { isDomainError } from "../domain/errors.ts";
+import type { Clock } from "../domain/ports/clock.ts";
+import { BookEvent } from "../domain/services/book-event.ts";
+import { CancelBooking } from "../domain/services/cancel-booking.ts";
+import { CheckAvailability } from "../domain/services/check-availability.ts";
+import { ConnectCalendar } from "../domain/services/connect-calendar.ts";
+import { DisconnectCalendar } from "../domain/services/disconnect-calendar.ts";
+import { FindAvailableSlots } from "../domain/services/find-available-slots.ts";
+import { GetConnectionStatus } from "../domain/services/get-connection-status.ts";
+import { GetEvent } from "../domain/services/get-event.ts";
+import { ListCalendars } from "../domain/services/list-calendars.ts";
+import { ListEvents } from "../domain/services/list-events.ts";
+import { RefreshToken } from "../domain/services/refresh-token.ts";
+import { RespondToInvitation } from "../domain/services/respond-to-invitation.ts";
+import { UpdateBooking } from "../domain/services/update-booking.ts";
+import type { Config } from "./config.ts";
+import { openStorage, type Storage } from "./storage.ts";
+
+export interface ComposeOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** An already opened store (tests, the CLI); opened from the config otherwise. */
+  storage?: Storage;
+}
+
+/** Every domain service, one per verb: what the HTTP endpoints, the MCP tools and the CLI drive. */
+export interface Services extends McpServices {
+  refresh: RefreshToken;
+}
+
+export interface ComposedServer {
+  app: Hono<AppEnv>;
+  services: Services;
+  storage: Storage;
+  logger: Logger;
+  metrics: ServerMetrics;
+  close(): Promise<void>;
+}
+
+/** The one place that knows every part: adapters in, services out, the HTTP app on top. */
+export async function composeServer(config: Config, options: ComposeOptions = {}): Promise<ComposedServer> {
+  const logger = options.logger ?? new JsonLineLogger();
+  const clock = options.clock ?? new SystemClock();
+  const storage = options.storage ?? (await openStorage(config));
+  const { pending } = storage;
+  const metrics = new ServerMetrics();
+  const services = composeServices(config, storage, { logger, clock, metrics });
+
+  const app = createHttpApp({
+    ...services,
+    logger,
+    apiKeys: config.server.apiKeys,
+    maxBodyBytes: config.server.maxBodyBytes,
+    health: () => checkHealth(storage),
+    onRequest: metrics.onRequest,
+    publicApps: { "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }) },
+    protectedApps: {
+      "/mcp": createMcpApp({
+        services,
+        logger,
+        allowedOrigins: config.server.allowedOrigins,
+        onToolCall: metrics.onToolCall,
+        // Wall time, like the timeouts: budgets are about real load, not the (testable) domain clock.
+        customerLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerCustomer }),
+        apiKeyLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerApiKey }),
+      }),
+      "/metrics": metricsApp(metrics),
+    },
+  });
+
+  const purge = setInterval(() => {
+    pending.purgeExpired(clock.now()).catch(() => undefined);
+  }, 60_000);
+  purge.unref();
+
+  return {
+    app,
+    services,
+    storage,
+    logger,
+    metrics,
+    close: async () => {
+      clearInterval(purge);
+      await storage.close();
+    },
+  };
+}
+
+/** The services over an opened store, without any HTTP: what the server and the operator CLI share. */
+export function composeServices(
+  config: Config,
+  storage: Storage,
+  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics },
+): Services {
+  const { vault, pending, lock } = storage;
+  const { logger, clock, metrics } = options;
+  const oauth = new ArcticGoogleOAuthProvider(
+    { ...config.google, retry: { attempts: 3, baseDelayMs: 200 } },
+    clock,
+    metrics?.onGoogleCall,
+  );
+  const refresh = new RefreshToken({
+    vault,
+    oauth,
+    lock,
+    clock,
+    onRefresh: (outcome) => {
+      logger.log("info", "token_refresh", { outcome });
+      metrics?.onRefresh(outcome);
+    },
+  });
+  const calendar = new GoogleCalendarGateway({
+    rootUrl: config.google.calendarApiUrl,
+    timeoutMs: config.google.timeoutMs,
+    observe: metrics?.onGoogleCall,
+  });
+  const calendarDeps = { tokens: refresh, calendar, lock, clock };
+  return {
+    connect: new ConnectCalendar({ oauth, pending, vault, lock, clock }),
+    refresh,
+    disconnect: new DisconnectCalendar({ vault, oauth, lock }),
+    status: new GetConnectionStatus({ vault }),
+    listCalendars: new ListCalendars(calendarDeps),
+    listEvents: new ListEvents(calendarDeps),
+    getEvent: new GetEvent(calendarDeps),
+    checkAvailability: new CheckAvailability(calendarDeps),
+    findAvailableSlots: new FindAvailableSlots(calendarDeps),
+    bookEvent: new BookEvent(calendarDeps),
+    updateBooking: new UpdateBooking(calendarDeps),
+    cancelBooking: new CancelBooking(calendarDeps),
+    respondToInvitation: new RespondToInvitation(calendarDeps),
+  };
+}
+
+async function checkHealth(storage: Storage): Promise<HealthReport> {
+  try {
+    await storage.ping();
+    return { ok: true, checks: { storage: "ok" } };
+  } catch (error) {
+    return { ok: false, checks: { storage: isDomainError(error) ? error.code : "storage_unavailable" } };
+  }
+}

@@ -1,0 +1,85 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { InProcessCustomerLock } from "../adapters/memory/in-process-customer-lock.ts";
+import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-lock.ts";
+import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
+import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
+import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
+import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-file-pending-authorizations.ts";
+import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
+import { RecordSealer } from "../adapters/vault/record-sealer.ts";
+import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
+import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
+import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
+import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
+import type { CustomerLock } from "../domain/ports/customer-lock.ts";
+import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
+import type { TokenVault } from "../domain/ports/token-vault.ts";
+import { type Config, ConfigError } from "./config.ts";
+
+/** Everything that lives in the configured token store. */
+export interface Storage {
+  vault: TokenVault & ResealableVault;
+  pending: PendingAuthorizations;
+  lock: CustomerLock;
+  /** Resolves when the store answers; rejects with a DomainError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Open the store named by TOKEN_STORAGE_TYPE, sealing with the configured keys. */
+export async function openStorage(
+  config: Config,
+  type: Config["storage"]["type"] = config.storage.type,
+): Promise<Storage> {
+  const key = config.encryption.key;
+  if (key === null) throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required to open the token store");
+  const sealer = new RecordSealer({ current: key, previous: config.encryption.previousKeys });
+  switch (type) {
+    case "sqlite": {
+      fs.mkdirSync(path.dirname(path.resolve(config.storage.sqlitePath)), { recursive: true, mode: 0o700 });
+      const db = openSqliteTokenDatabase(config.storage.sqlitePath);
+      const vault = new SqliteTokenVault(db, sealer);
+      return {
+        vault,
+        pending: new SqlitePendingAuthorizations(db, sealer),
+        lock: new InProcessCustomerLock(),
+        ping: async () => {
+          db.query("SELECT 1").get();
+        },
+        // close(true) also finalizes the prepared statements the vaults hold.
+        close: async () => db.close(true),
+      };
+    }
+    case "encrypted_file": {
+      const vault = new EncryptedFileTokenVault({ dir: config.storage.vaultDir, sealer });
+      return {
+        vault,
+        pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
+        lock: new InProcessCustomerLock(),
+        ping: async () => {
+          await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
+        },
+        close: async () => {},
+      };
+    }
+    case "database": {
+      const url = config.storage.databaseUrl;
+      if (url === null)
+        throw new ConfigError("TOKEN_DATABASE_URL", "is required when TOKEN_STORAGE_TYPE=database");
+      // Throws storage_unavailable naming the database (not its password) when it cannot be reached.
+      const db = await openPostgresDatabase(url, {
+        schema: config.storage.databaseSchema,
+        maxConnections: config.storage.databasePoolSize,
+      });
+      return {
+        vault: new PostgresTokenVault(db, sealer),
+        pending: new PostgresPendingAuthorizations(db, sealer),
+        // Shared by every instance on this database: one refresh and one booking per customer at a time.
+        lock: new PostgresCustomerLock(db),
+        ping: () => db.ping(),
+        close: () => db.close(),
+      };
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { describe, expect, test } from "bun:test";
+import * as path from "node:path";
+import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
+import { openSqliteTokenDatabase } from "../../../src/adapters/vault/sqlite-database.ts";
+import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault.ts";
+import { developmentEncryptionKey } from "../../../src/app/development-secrets.ts";
+import type { Connection } from "../../../src/domain/connection.ts";
+import {
+  connection,
+  expectNoSecrets,
+  newKey,
+  runCli,
+  secretsOf,
+  storeEnv,
+  useTempDir,
+  withStorage,
+} from "./cli-fixtures.ts";
+
+const tempDir = useTempDir();
+
+/** Three customers in SQLite: connected, revoked at Google, and one sealed with a key we do not hold. */
+async function seeded(): Promise<{ env: Record<string, string>; connections: Connection[]; key: string }> {
+  const dir = tempDir();
+  const key = newKey();
+  const env = storeEnv(dir, key);
+  const connections = [
+    connection("alice"),
+    connection("bob-7", {
+      email: "bob@example.com",
+      state: {
+        kind: "reauthorization_required",
+        reason: "invalid_grant",
+        since: new Date("2026-02-10T00:00:00Z"),
+      },
+    }),
+  ];
+  await withStorage(env, "sqlite", async ({ vault }) => {
+    for (const c of connections) await vault.put(c);
+  });
+  const stranger = connection("zed");
+  await withStorage(storeEnv(dir, newKey()), "sqlite", ({ vault }) => vault.put(stranger));
+  return { env, connections: [...connections, stranger], key };
+}
+
+describe("cli: list and status", () => {
+  test("list prints one row per customer with state, email and expiry, and no secret", async () => {
+    const { env, connections, key } = await seeded();
+    const run = await runCli(["list"], env);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^CUSTOMER\s+STATE\s+EMAIL\s+TOKEN EXPIRES$/);
+    expect(lines[1]).toMatch(/^alice\s+connected\s+alice@example.com\s+2026-03-01T12:00:00.000Z$/);
+    expect(lines[2]).toMatch(/^bob-7\s+needs reauthorization\s+bob@example.com\s+2026-03-01T12:00:00.000Z$/);
+    expect(lines[3]).toMatch(/^zed\s+unreadable \(no configured key opens it\)\s+-\s+-$/);
+    expect(lines).toHaveLength(4);
+    expectNoSecrets(run, secretsOf(connections, [key]));
+  });
+
+  test("list --json gives the same facts as data", async () => {
+    const { env, connections, key } = await seeded();
+    const run = await runCli(["list", "--json"], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([
+      {
+        customer_id: "alice",
+        state: "connected",
+        email: "alice@example.com",
+        token_expires_at: "2026-03-01T12:00:00.000Z",
+        scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events"],
+        connected_at: "2026-02-01T09:00:00.000Z",
+      },
+      expect.objectContaining({ customer_id: "bob-7", state: "reauthorization_required" }),
+      {
+        customer_id: "zed",
+        state: "unreadable",
+        email: null,
+        token_expires_at: null,
+        scopes: [],
+        connected_at: null,
+      },
+    ]);
+    expectNoSecrets(run, secretsOf(connections, [key]));
+  });
+
+  test("status shows one customer, as text or JSON; unknown customers are not connected", async () => {
+    const { env, connections, key } = await seeded();
+    const text = await runCli(["status", "bob-7"], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/customer\s+bob-7\n/);
+    expect(text.stdout).toMatch(/state\s+needs reauthorization\n/);
+    expect(text.stdout).toMatch(/email\s+bob@example.com\n/);
+    expect(text.stdout).toMatch(
+      /scopes\s+openid email https:\/\/www.googleapis.com\/auth\/calendar.events\n/,
+    );
+    const json = await runCli(["status", "alice", "--json"], env);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      customer_id: "alice",
+      state: "connected",
+      email: "alice@example.com",
+    });
+    const nobody = await runCli(["status", "nobody", "--json"], env);
+    expect(nobody.code).toBe(0);
+    expect(JSON.parse(nobody.stdout)).toMatchObject({
+      customer_id: "nobody",
+      state: "not_connected",
+      email: null,
+    });
+    for (const run of [text, json, nobody]) expectNoSecrets(run, secretsOf(connections, [key]));
+  });
+
+  test("status of a record no configured key opens: one error line, exit 1", async () => {
+    const { env } = await seeded();
+    const run = await runCli(["status", "zed"], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("unknown key");
+    expect(run.stderr).toContain("(record_unreadable)");
+  });
+
+  test("in the sandbox the CLI opens the store with the data folder's development key", async () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, "data");
+    // What a sandbox server would have made and written on its first start.
+    const key = developmentEncryptionKey(dataDir);
+    const db = openSqliteTokenDatabase(path.join(dataDir, "tokens.db"));
+    await new SqliteTokenVault(db, new RecordSealer({ current: key, previous: [] })).put(
+      connection("sandbox-user"),
+    );
+    db.close(true);
+
+    const run = await runCli(["list", "--json"], { CALENDAR_SERVER_DATA_DIR: dataDir });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([
+      expect.objectContaining({ customer_id: "sandbox-user", state: "connected" }),
+    ]);
+    expect(developmentEncryptionKey(dataDir)).toEqual(key);
+  });
+});
