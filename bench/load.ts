@@ -1,0 +1,106 @@
+/**
+ * The two load shapes. Both call `call(i)` for i = 0..count-1 and time each call; `call`
+ * resolves true for a successful tool call, false for an error answer, and may throw.
+ */
+
+export interface LoadResult {
+  /** Per call, milliseconds; see each runner for where the clock starts. */
+  latenciesMs: number[];
+  completed: number;
+  errors: number;
+  elapsedMs: number;
+  /** Completed calls per second over the whole run. */
+  throughput: number;
+  /** Open loop only: the largest delay between a call's scheduled and actual dispatch. */
+  maxDispatchLagMs?: number;
+}
+
+export type Call = (index: number) => Promise<boolean>;
+
+/** The call's verdict, a throw counting as a failed call. */
+function succeeded(call: Call, index: number): Promise<boolean> {
+  return call(index).catch(() => false);
+}
+
+/**
+ * Open loop: call i is due at start + i / rate whatever the earlier calls are doing, and its
+ * latency counts from when it was due. A slow server therefore cannot slow the arrival rate
+ * down and hide its own queueing (coordinated omission), as a closed loop would.
+ */
+export async function fixedRate(rate: number, count: number, call: Call): Promise<LoadResult> {
+  const latencies: number[] = new Array(count);
+  let errors = 0;
+  let maxLag = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  for (let index = 0; index < count; index += 1) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await Bun.sleep(wait);
+    maxLag = Math.max(maxLag, performance.now() - due);
+    pending.push(
+      succeeded(call, index).then((ok) => {
+        latencies[index] = performance.now() - due;
+        if (!ok) errors += 1;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const elapsedMs = performance.now() - started;
+  return {
+    latenciesMs: latencies,
+    completed: count,
+    errors,
+    elapsedMs,
+    throughput: (count * 1000) / elapsedMs,
+    maxDispatchLagMs: maxLag,
+  };
+}
+
+/** Closed loop: `concurrency` callers, each starting its next call when the last one answered. */
+export async function saturate(concurrency: number, count: number, call: Call): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < count; index = next++) {
+      const sent = performance.now();
+      const ok = await succeeded(call, index);
+      latencies.push(performance.now() - sent);
+      if (!ok) errors += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsedMs = performance.now() - started;
+  return {
+    latenciesMs: latencies,
+    completed: count,
+    errors,
+    elapsedMs,
+    throughput: (count * 1000) / elapsedMs,
+  };
+}
+
+/** Everything at once: all `count` calls dispatched together; latency of the whole burst. */
+export async function burst(count: number, call: Call): Promise<LoadResult> {
+  const latencies: number[] = new Array(count);
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      succeeded(call, index).then((ok) => {
+        latencies[index] = performance.now() - started;
+        if (!ok) errors += 1;
+      }),
+    ),
+  );
+  const elapsedMs = performance.now() - started;
+  return {
+    latenciesMs: latencies,
+    completed: count,
+    errors,
+    elapsedMs,
+    throughput: (count * 1000) / elapsedMs,
+  };
+}
