@@ -110,18 +110,45 @@ export function isValidTimeZone(zone: unknown): zone is string {
 export function instantToLocal(instant: number, zone: string): LocalDateTime {
   const formatter = formatterFor(zone);
   if (formatter === null) return utcParts(instant);
+  return utcParts(instant + zoneOffsetMs(formatter, zone, instant));
+}
+
+/** Zone offsets by zone and minute: Intl's formatToParts is most of what listing events costs. */
+const offsets = new Map<string, number>();
+const MAX_CACHED_OFFSETS = 100_000;
+
+/**
+ * The offset (ms, whole seconds) of `zone` at `instant`. Cached per minute only when the minute
+ * starts and ends on the same offset: transitions fall on whole seconds, not always whole minutes
+ * (local mean time offsets such as Amsterdam's +00:19:32), and those minutes are never cached.
+ */
+function zoneOffsetMs(formatter: Intl.DateTimeFormat, zone: string, instant: number): number {
+  const minute = Math.floor(instant / 60_000) * 60_000;
+  const key = `${zone}\0${minute}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const second = Math.floor(instant / 1000) * 1000;
+  const offset = formattedOffsetMs(formatter, second);
+  if (
+    formattedOffsetMs(formatter, minute) === offset &&
+    formattedOffsetMs(formatter, minute + 59_000) === offset
+  ) {
+    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function formattedOffsetMs(formatter: Intl.DateTimeFormat, wholeSecond: number): number {
   const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(instant))) {
+  for (const part of formatter.formatToParts(new Date(wholeSecond))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
-  return {
-    year: parts.year ?? 1970,
-    month: parts.month ?? 1,
-    day: parts.day ?? 1,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
+  // Not Date.UTC: it reads years 0-99 as 1900-1999.
+  const local = new Date(0);
+  local.setUTCFullYear(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1);
+  local.setUTCHours(parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, 0);
+  return local.getTime() - wholeSecond;
 }
 
 function utcParts(instant: number): LocalDateTime {
