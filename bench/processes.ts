@@ -33,12 +33,19 @@ export interface EmulatorProcess {
 }
 
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
-  const child = Bun.spawn([process.execPath, path.join(REPO_ROOT, "bench/emulator-process.ts")], {
-    cwd: REPO_ROOT,
-    env: cleanEnv({ BENCH_CLIENT_ID, BENCH_CLIENT_SECRET }),
-    stdout: "pipe",
-    stderr: "inherit",
-  });
+  const child = Bun.spawn(
+    [
+      process.execPath,
+      ...profilerArgs("bench/emulator-process.ts"),
+      path.join(REPO_ROOT, "bench/emulator-process.ts"),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ BENCH_CLIENT_ID, BENCH_CLIENT_SECRET }),
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
   const reader = child.stdout.getReader();
   const first = await reader.read();
   reader.releaseLock();
@@ -103,7 +110,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   fs.writeFileSync(logFile, "");
   const started = performance.now();
-  const child = Bun.spawn([process.execPath, path.join(REPO_ROOT, script)], {
+  const child = Bun.spawn([process.execPath, ...profilerArgs(script), path.join(REPO_ROOT, script)], {
     cwd: REPO_ROOT,
     env: cleanEnv({ CALENDAR_SERVER_PORT: "0", ...env }),
     stdout: Bun.file(logFile),
@@ -136,6 +143,20 @@ export async function startServerProcess(
   }
   await stop();
   throw new Error(`${script} did not start within ${timeoutMs} ms`);
+}
+
+/**
+ * With BENCH_PROFILE_DIR set, each server writes a CPU profile (Markdown, grep-friendly) there
+ * when it stops: profile before optimising.
+ */
+function profilerArgs(script: string): string[] {
+  const dir = Bun.env.BENCH_PROFILE_DIR;
+  if (dir === undefined || dir === "") return [];
+  return [
+    "--cpu-prof-md",
+    `--cpu-prof-dir=${dir}`,
+    `--cpu-prof-name=${path.basename(script, ".ts")}-${Date.now()}.md`,
+  ];
 }
 
 function announcedUrl(logFile: string): string | null {
