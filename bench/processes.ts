@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { onCores } from "./cpu-pinning.ts";
 import type { BenchGrant } from "./emulator-process.ts";
 
 /**
@@ -34,11 +35,11 @@ export interface EmulatorProcess {
 
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const child = Bun.spawn(
-    [
+    onCores("others", [
       process.execPath,
       ...profilerArgs("bench/emulator-process.ts"),
       path.join(REPO_ROOT, "bench/emulator-process.ts"),
-    ],
+    ]),
     {
       cwd: REPO_ROOT,
       env: cleanEnv({ BENCH_CLIENT_ID, BENCH_CLIENT_SECRET }),
@@ -110,12 +111,15 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   fs.writeFileSync(logFile, "");
   const started = performance.now();
-  const child = Bun.spawn([process.execPath, ...profilerArgs(script), path.join(REPO_ROOT, script)], {
-    cwd: REPO_ROOT,
-    env: cleanEnv({ CALENDAR_SERVER_PORT: "0", ...env }),
-    stdout: Bun.file(logFile),
-    stderr: "pipe",
-  });
+  const child = Bun.spawn(
+    onCores("server", [process.execPath, ...profilerArgs(script), path.join(REPO_ROOT, script)]),
+    {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ CALENDAR_SERVER_PORT: "0", ...env }),
+      stdout: Bun.file(logFile),
+      stderr: "pipe",
+    },
+  );
   let exited: number | null = null;
   void child.exited.then((code) => {
     exited = code;

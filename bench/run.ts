@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { type CpuPlan, describeCpuPlan, pinBenchProcesses } from "./cpu-pinning.ts";
 import {
   googleCallsTable,
   mcpTables,
@@ -17,7 +18,7 @@ import { startStack } from "./stack.ts";
 import { googleCallTargets, mcpTargets, refreshTargets, vaultTargets } from "./targets.ts";
 
 /**
- * `bun run bench [--quick] [--out DIR]`: the performance figures of docs/performance.md. Every
+ * `bun run bench [--quick] [--no-pin] [--out DIR]`: the performance figures of docs/performance.md. Every
  * figure is a ratio or a count against a baseline measured in the same run, on loopback, with
  * the project's Google emulator. Prints the tables and writes them as JSON to
  * bench/results/<timestamp>.json (or DIR). `--quick` runs tiny sizes in well under a minute (the
@@ -30,6 +31,8 @@ export interface BenchResult {
   durationMs: number;
   command: string;
   machine: { nproc: number; memoryGiB: number; cpu: string; bun: string; kernel: string };
+  /** Which cores the server under test, the emulator and the load generator ran on. */
+  cpus: CpuPlan;
   sections: {
     googleCalls: GoogleCallsSection;
     mcp: McpSection;
@@ -97,11 +100,15 @@ const FULL: Sizes = {
 
 export async function runBench(options: {
   quick: boolean;
+  /** Give the server under test a core of its own (see cpu-pinning.ts); moves this process. */
+  pin?: boolean;
   log?: (line: string) => void;
 }): Promise<BenchResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const sizes = options.quick ? QUICK : FULL;
   const started = Date.now();
+  const cpus = pinBenchProcesses(options.pin === true);
+  log(`cpus: ${describeCpuPlan(cpus)}`);
   const stack = await startStack();
   let googleCalls: GoogleCallsSection;
   let mcp: McpSection;
@@ -136,6 +143,7 @@ export async function runBench(options: {
       bun: Bun.version,
       kernel: `${os.type()} ${os.release()}`,
     },
+    cpus,
     sections: { googleCalls, mcp, refreshStorm, vaultScale },
     targets: [
       ...mcpTargets(mcp),
@@ -151,6 +159,7 @@ export function render(result: BenchResult): string {
   return [
     `mcp-calendar-server benchmark (${result.mode}), ${result.startedAt}, ${Math.round(result.durationMs / 1000)} s`,
     `machine: ${machine.nproc} cores (${machine.cpu}), ${machine.memoryGiB} GiB, bun ${machine.bun}, ${machine.kernel}`,
+    `cpus: ${describeCpuPlan(result.cpus)}`,
     "",
     "1. /mcp: our server and the naive one against the same Google calls made directly",
     mcpTables(sections.mcp),
@@ -174,7 +183,7 @@ if (import.meta.main) {
   const quick = args.includes("--quick");
   const outIndex = args.indexOf("--out");
   const outDir = outIndex >= 0 ? (args[outIndex + 1] ?? "") : path.join(import.meta.dir, "results");
-  const result = await runBench({ quick });
+  const result = await runBench({ quick, pin: !args.includes("--no-pin") });
   process.stdout.write(`\n${render(result)}\n`);
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${result.startedAt.replaceAll(":", "-")}.json`);

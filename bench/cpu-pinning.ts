@@ -1,0 +1,50 @@
+import * as os from "node:os";
+
+/**
+ * Where each benchmark process runs. On a machine with two or more cores the server under test
+ * gets core 0 to itself and everything else (the load generator, the Google emulator) shares the
+ * others, through Linux's `taskset`. In production Google and the AI backend are other machines:
+ * without this, on a small machine the load generator and the emulator take CPU from the server
+ * under test, and a throughput figure measures how the three share the machine rather than what
+ * the server sustains. `bun run bench --no-pin` measures unpinned.
+ */
+export interface CpuPlan {
+  /** taskset CPU lists, or null when processes are not pinned. */
+  server: string | null;
+  others: string | null;
+}
+
+const UNPINNED: CpuPlan = { server: null, others: null };
+let plan: CpuPlan = UNPINNED;
+
+/** Decide the plan and move this process (the load generator) onto the others' cores. */
+export function pinBenchProcesses(wanted: boolean): CpuPlan {
+  const cores = os.availableParallelism();
+  if (!wanted || cores < 2 || Bun.which("taskset") === null) {
+    plan = UNPINNED;
+    return plan;
+  }
+  const next: CpuPlan = { server: "0", others: cores === 2 ? "1" : `1-${cores - 1}` };
+  const moved = Bun.spawnSync(["taskset", "-a", "-cp", next.others ?? "", String(process.pid)], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  plan = moved.exitCode === 0 ? next : UNPINNED;
+  return plan;
+}
+
+export function currentCpuPlan(): CpuPlan {
+  return plan;
+}
+
+/** `command` prefixed to run on the server's cores (`server`) or on the others'. */
+export function onCores(role: "server" | "others", command: string[]): string[] {
+  const cpus = role === "server" ? plan.server : plan.others;
+  return cpus === null ? command : ["taskset", "-c", cpus, ...command];
+}
+
+export function describeCpuPlan(current: CpuPlan): string {
+  return current.server === null
+    ? "not pinned (the server under test shares every core with the load generator and the emulator)"
+    : `server under test on CPU ${current.server}; load generator and Google emulator on CPU ${current.others}`;
+}
