@@ -33,10 +33,6 @@ export function pinBenchProcesses(wanted: boolean): CpuPlan {
   return plan;
 }
 
-export function currentCpuPlan(): CpuPlan {
-  return plan;
-}
-
 /** `command` prefixed to run on the server's cores (`server`) or on the others'. */
 export function onCores(role: "server" | "others", command: string[]): string[] {
   const cpus = role === "server" ? plan.server : plan.others;

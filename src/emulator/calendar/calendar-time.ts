@@ -120,7 +120,7 @@ const MAX_CACHED_OFFSETS = 100_000;
 /**
  * The offset (ms, whole seconds) of `zone` at `instant`. Cached per minute only when the minute
  * starts and ends on the same offset: transitions fall on whole seconds, not always whole minutes
- * (local mean time offsets such as Amsterdam's +00:19:32), and those minutes are never cached.
+ * (Monrovia left -00:44:30 for GMT in 1972), and those minutes are never cached.
  */
 function zoneOffsetMs(formatter: Intl.DateTimeFormat, zone: string, instant: number): number {
   const minute = Math.floor(instant / 60_000) * 60_000;

@@ -44,11 +44,20 @@ describe("instantToLocal", () => {
     }
   });
 
-  test("a transition inside a minute (Amsterdam 1937, +00:19:32 to +00:20) is read to the second", () => {
-    const start = Date.UTC(1937, 5, 30, 23, 39, 30);
-    for (let at = start; at < start + 120_000; at += 1000) {
-      expect(instantToLocal(at, "Europe/Amsterdam")).toEqual(intlReading(at, "Europe/Amsterdam"));
+  test("a transition inside a minute (Monrovia 1972, -00:44:30 to GMT) is read to the second", () => {
+    // 1972-01-07T00:44:30Z: the minute 00:44 UTC holds two offsets. Read it backwards and then
+    // forwards, so a wrongly cached offset from either side would show.
+    const start = Date.UTC(1972, 0, 7, 0, 43, 30);
+    const seconds = Array.from({ length: 120 }, (_, index) => start + index * 1000);
+    for (const at of [...seconds].reverse().concat(seconds)) {
+      expect(instantToLocal(at, "Africa/Monrovia")).toEqual(intlReading(at, "Africa/Monrovia"));
     }
+    expect(instantToLocal(Date.UTC(1972, 0, 7, 0, 44, 29), "Africa/Monrovia")).toMatchObject({
+      day: 6,
+      hour: 23,
+      minute: 59,
+      second: 59,
+    });
   });
 
   test("years below 100 stay themselves", () => {
