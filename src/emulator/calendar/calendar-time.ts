@@ -127,15 +127,12 @@ function zoneOffsetMs(formatter: Intl.DateTimeFormat, zone: string, instant: num
   const key = `${zone}\0${minute}`;
   const cached = offsets.get(key);
   if (cached !== undefined) return cached;
-  const second = Math.floor(instant / 1000) * 1000;
-  const offset = formattedOffsetMs(formatter, second);
-  if (
-    formattedOffsetMs(formatter, minute) === offset &&
-    formattedOffsetMs(formatter, minute + 59_000) === offset
-  ) {
-    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
-    offsets.set(key, offset);
+  const offset = formattedOffsetMs(formatter, minute);
+  if (formattedOffsetMs(formatter, minute + 59_000) !== offset) {
+    return formattedOffsetMs(formatter, Math.floor(instant / 1000) * 1000);
   }
+  if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
   return offset;
 }
 
