@@ -51,6 +51,8 @@ export function mcpTables(section: McpSection): string {
     figures.throughputRatio.oursToDirect,
     figures.throughputRatio.oursToNaive,
     cpuRatio(figures.saturation.naive, figures.saturation.ours),
+    figures.socketSendsPerCall.ours ?? "n/a",
+    figures.socketSendsPerCall.naive ?? "n/a",
   ]);
   return [
     table(["tool", "load", "path", "calls", "p50 ms", "p99 ms", "calls/s", "cpu ms/call", "errors"], rows),
@@ -65,6 +67,8 @@ export function mcpTables(section: McpSection): string {
         "throughput ours/direct",
         "throughput ours/naive",
         "server cpu naive/ours",
+        "socket sends/call ours",
+        "socket sends/call naive",
       ],
       derived,
     ),

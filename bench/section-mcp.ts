@@ -2,6 +2,7 @@ import { type Call, fixedRate, type LoadResult, saturate } from "./load.ts";
 import { type Caller, directCaller, mcpCaller, type Slot, seedEvents, slotAt } from "./mcp-callers.ts";
 import { cpuMsOf } from "./processes.ts";
 import type { SeededCustomer } from "./seed.ts";
+import { socketSendsPerCall } from "./socket-sends.ts";
 import type { Stack } from "./stack.ts";
 import { type LatencySummary, ratio, round, summarize } from "./stats.ts";
 
@@ -44,6 +45,11 @@ export interface ToolFigures {
   addedMs: Record<"ours" | "naive", { p50: number; p99: number }>;
   /** At saturation: throughput ratios. */
   throughputRatio: { oursToDirect: number; naiveToDirect: number; oursToNaive: number };
+  /**
+   * Socket sends per call of each server (its Google requests and its answer), counted with
+   * strace over a short untimed run; null without strace.
+   */
+  socketSendsPerCall: Record<"ours" | "naive", number | null>;
 }
 
 export interface McpSection {
@@ -53,6 +59,8 @@ export interface McpSection {
 }
 
 const VARIANTS: readonly Variant[] = ["direct", "ours", "naive"];
+/** Calls made under strace to count each server's socket sends. */
+const TRACED_CALLS = 100;
 const DAY = 86_400_000;
 
 export async function benchMcp(
@@ -137,12 +145,22 @@ export async function benchMcp(
     const saturated = await inRounds(sizes.saturationCalls, (variant, count, offset) =>
       saturate(sizes.concurrency, count, (index) => calls[variant].saturated(index + offset)),
     );
+    // After the timed runs, on indices none of them used (each booking needs a slot of its own).
+    const traceFrom = sizes.rounds * Math.ceil(sizes.saturationCalls / sizes.rounds);
+    const sendsOf = (variant: "ours" | "naive") =>
+      socketSendsPerCall(pids[variant], TRACED_CALLS, () =>
+        saturate(4, TRACED_CALLS, (index) => calls[variant].saturated(traceFrom + index)),
+      );
+    const socketSends = { ours: await sendsOf("ours"), naive: await sendsOf("naive") };
     for (const variant of VARIANTS) {
       log(`  ${tool} ${variant} at ${sizes.rate}/s: ${describe(fixed[variant])}`);
     }
     for (const variant of VARIANTS) {
       log(`  ${tool} ${variant} x${sizes.concurrency}: ${describe(saturated[variant])}`);
     }
+    log(
+      `  ${tool} socket sends per call: ours ${socketSends.ours ?? "n/a"}, naive ${socketSends.naive ?? "n/a"}`,
+    );
     tools[tool] = {
       fixedRate: fixed,
       saturation: saturated,
@@ -155,6 +173,7 @@ export async function benchMcp(
         naiveToDirect: ratio(saturated.naive.throughput, saturated.direct.throughput),
         oursToNaive: ratio(saturated.ours.throughput, saturated.naive.throughput),
       },
+      socketSendsPerCall: socketSends,
     };
   }
   await ours.process.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { STREAMED_BODY_BYTES } from "../../src/adapters/http/unfragmented-body.ts";
 import { consent, E2E_API_KEY, type Stack, startStack } from "./e2e-fixtures.ts";
 
 interface ToolResult {
@@ -177,6 +178,60 @@ describe("MCP booking end to end, real server against the Google emulator", () =
     expect(status).toBe(200);
     expect(body.result).toBeUndefined();
     expect(body.error).toMatchObject({ data: { code: "customer_mismatch" } });
+  });
+
+  test("a large list_events answer arrives whole, streamed so Bun sends it unfragmented; a small one keeps its length", async () => {
+    const day = nextWeekday(21);
+    for (let hour = 6; hour < 20; hour += 1) {
+      const made = await tool(stack, "create_booking", {
+        customer_id: "user-123",
+        summary: `Slot ${hour}`,
+        description: "Agenda: ".padEnd(300, "x"),
+        start: `${day}T${String(hour).padStart(2, "0")}:00:00Z`,
+        end: `${day}T${String(hour).padStart(2, "0")}:30:00Z`,
+      });
+      expect(made.isError).toBeFalsy();
+    }
+    const response = await stack.call("/mcp", {
+      method: "POST",
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: {
+          name: "list_events",
+          arguments: { customer_id: "user-123", time_min: `${day}T00:00:00Z`, time_max: `${day}T23:59:59Z` },
+        },
+      }),
+    });
+    const text = await response.text();
+    expect(new TextEncoder().encode(text).byteLength).toBeGreaterThan(STREAMED_BODY_BYTES);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("transfer-encoding")).toBe("chunked");
+    expect(response.headers.get("content-type")).toBe("application/json");
+    // The headers the rest of the app adds are all there on a streamed answer too.
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-request-id")).not.toBeNull();
+    const body = JSON.parse(text) as { id: number; result: ToolResult };
+    expect(body.id).toBe(7);
+    const events = body.result.structuredContent?.events as Array<{ summary: string }>;
+    expect(events.map((event) => event.summary)).toEqual(
+      Array.from({ length: 14 }, (_, index) => `Slot ${index + 6}`),
+    );
+
+    const small = await stack.call("/mcp", {
+      method: "POST",
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 8,
+        method: "tools/call",
+        params: { name: "calendar_status", arguments: { customer_id: "user-123" } },
+      }),
+    });
+    const smallText = await small.text();
+    expect(small.headers.get("content-length")).toBe(String(new TextEncoder().encode(smallText).byteLength));
+    expect(small.headers.get("transfer-encoding")).toBeNull();
   });
 
   test("the official SDK client works over real HTTP", async () => {

@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import { isCustomerId } from "../../domain/customer-id.ts";
 import type { AppEnv } from "../http/http-app.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
+import { jsonUnfragmented, responseUnfragmented } from "../http/unfragmented-body.ts";
 import { answerToolCallDirectly } from "./direct-tool-call.ts";
 import { type JsonRpcErrorResponse, rpcError, takeIn } from "./json-rpc-intake.ts";
 import type { McpCaller } from "./mcp-caller.ts";
@@ -96,7 +97,7 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
       deps,
       caller,
     );
-    if (direct !== null) return c.json(direct);
+    if (direct !== null) return jsonUnfragmented(c, direct);
 
     const server = createMcpServer(deps, caller);
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -105,7 +106,9 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
     });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(withTransportAccept(c.req.raw), { parsedBody: intake.body });
+      return await responseUnfragmented(
+        await transport.handleRequest(withTransportAccept(c.req.raw), { parsedBody: intake.body }),
+      );
     } finally {
       await server.close();
     }
