@@ -51,7 +51,7 @@ export interface ComposedServer {
 
 /** The one place that knows every part: adapters in, services out, the HTTP app on top. */
 export async function composeServer(config: Config, options: ComposeOptions = {}): Promise<ComposedServer> {
-  const logger = options.logger ?? new JsonLineLogger();
+  const logger = options.logger ?? new JsonLineLogger({ level: config.server.logLevel });
   const clock = options.clock ?? new SystemClock();
   const storage = options.storage ?? (await openStorage(config));
   const { pending } = storage;

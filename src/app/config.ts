@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LogLevel } from "../adapters/logging/logger.ts";
 import { InvalidEncryptionKeyError, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
 
 /**
@@ -22,6 +23,8 @@ export interface Config {
     rateLimitPerCustomer: number;
     /** MCP requests per API key per minute (token bucket, per instance); 0 disables. */
     rateLimitPerApiKey: number;
+    /** Least level of the JSON log lines written to stdout. */
+    logLevel: LogLevel;
   };
   google: {
     clientId: string;
@@ -121,6 +124,8 @@ const environment = z.object({
   CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: z.coerce.number().int().min(0).max(1_000_000).default(120),
   CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).max(10_000_000).default(3000),
   CALENDAR_SERVER_DATA_DIR: z.string().trim().min(1).default("./data"),
+  // No line is logged below info, so debug is not offered.
+  CALENDAR_SERVER_LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
   GOOGLE_OAUTH_CLIENT_ID: optionalText,
   GOOGLE_OAUTH_CLIENT_SECRET: optionalText,
   GOOGLE_OAUTH_REDIRECT_URI: url.optional(),
@@ -177,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       maxBodyBytes: e.CALENDAR_SERVER_MAX_BODY_BYTES,
       rateLimitPerCustomer: e.CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER,
       rateLimitPerApiKey: e.CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY,
+      logLevel: e.CALENDAR_SERVER_LOG_LEVEL,
     },
     google: {
       clientId: e.GOOGLE_OAUTH_CLIENT_ID ?? "",

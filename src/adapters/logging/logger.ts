@@ -1,4 +1,5 @@
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Structured log lines. Callers pass facts, never tokens, codes, states or keys. */
 export interface Logger {
@@ -40,5 +41,5 @@ export class MemoryLogger implements Logger {
 }
 
 function rank(level: LogLevel): number {
-  return ["debug", "info", "warn", "error"].indexOf(level);
+  return LOG_LEVELS.indexOf(level);
 }
