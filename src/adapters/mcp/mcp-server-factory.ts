@@ -1,14 +1,23 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type CallToolResult, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
 import type { RateLimiter } from "../http/rate-limiter.ts";
 import type { Logger } from "../logging/logger.ts";
 import { customerFor, type McpCaller } from "./mcp-caller.ts";
+import { checkedOutput, parseArguments } from "./tool-call-checks.ts";
 import type { McpServices, McpTool } from "./tool-definition.ts";
 import { toToolError } from "./tool-errors.ts";
 import { TOOL_LISTING, TOOLS } from "./tools/tool-catalog.ts";
+
+const TOOLS_BY_NAME: ReadonlyMap<string, McpTool> = new Map(TOOLS.map((tool) => [tool.name, tool]));
 
 export interface McpServerDeps {
   services: McpServices;
@@ -34,45 +43,56 @@ const SHARED_VALIDATOR = new AjvJsonSchemaValidator();
 /**
  * A fresh MCP server for one request (or one in-memory test connection), its tools closing over
  * `caller`. Cheap by design: definitions and schemas are shared, only the closures are new.
+ * tools/list and tools/call are ours, not McpServer's: the listing is precomputed, and a call is
+ * answered by `callTool`, the same function the direct path of /mcp uses.
  */
-export function createMcpServer(deps: McpServerDeps, caller: McpCaller): McpServer {
-  const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: {} },
+export function createMcpServer(deps: McpServerDeps, caller: McpCaller): Server {
+  const server = new Server(SERVER_INFO, {
+    // Nothing is ever announced as changed.
+    capabilities: { tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: SHARED_VALIDATOR,
   });
-  for (const tool of TOOLS) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: tool.annotations,
-      },
-      (args: Record<string, unknown>) => runTool(tool, deps, caller, args),
-    );
-  }
-  // The listing is precomputed (see tool-catalog.ts); nothing is ever announced as changed.
-  server.server.setRequestHandler(ListToolsRequestSchema, () => TOOL_LISTING);
-  server.server.registerCapabilities({ tools: { listChanged: false } });
+  server.setRequestHandler(ListToolsRequestSchema, () => TOOL_LISTING);
+  server.setRequestHandler(CallToolRequestSchema, (request) => callTool(request.params, deps, caller));
   return server;
 }
 
-/** One tool call for `caller`: never throws; failures are the tool error results the model reads. */
-export async function runTool(
+/**
+ * One tools/call, whichever way it came. An unknown tool is a protocol error (JSON-RPC -32602, as
+ * the MCP spec has it); arguments that fail the tool's input schema are a tool error the model
+ * can correct (`invalid_argument`, spec 2025-11-25); a success's structuredContent is checked
+ * against the tool's output schema, as McpServer does.
+ * @throws McpError InvalidParams for an unknown tool
+ */
+export async function callTool(
+  params: { name: string; arguments?: Record<string, unknown> },
+  deps: McpServerDeps,
+  caller: McpCaller,
+): Promise<CallToolResult> {
+  const tool = TOOLS_BY_NAME.get(params.name);
+  if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+  return checkedOutput(tool, await runTool(tool, deps, caller, params.arguments ?? {}));
+}
+
+/**
+ * One tool call for `caller`, its arguments as the client sent them: never throws; failures
+ * (arguments that fail the input schema included) are the tool error results the model reads,
+ * and every call is logged and counted with its outcome.
+ */
+async function runTool(
   tool: McpTool,
   deps: McpServerDeps,
   caller: McpCaller,
-  args: Record<string, unknown>,
+  rawArgs: Record<string, unknown>,
 ): Promise<CallToolResult> {
   const started = performance.now();
   let customerId: CustomerId | null = null;
   let outcome = "ok";
   try {
-    customerId = customerFor(args.customer_id, caller);
+    customerId = customerFor(rawArgs.customer_id, caller);
     spendBudget(deps.customerLimiter, customerId);
+    const args = await parseArguments(tool, rawArgs);
     const answer = await tool.run(deps.services, customerId, args);
     const data = answer.data as Record<string, unknown>;
     // The JSON goes into the text too: many clients show models only the text.

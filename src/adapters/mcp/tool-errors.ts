@@ -82,7 +82,11 @@ export const toolErrorOutput = z.object({
       .optional()
       .describe("For time_conflict: the busy intervals in the way"),
     retry_after_seconds: z.number().optional().describe("For rate_limited: wait this long before retrying"),
-    field: z.string().optional().describe("For invalid_argument: the argument at fault"),
+    field: z.string().optional().describe("For invalid_argument: the (first) argument at fault"),
+    issues: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe("For arguments that fail the tool's input schema: every argument at fault, and why"),
   }),
 });
 

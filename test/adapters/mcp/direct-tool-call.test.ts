@@ -100,19 +100,35 @@ describe("tools/call on the direct path answers as the SDK does", () => {
     expect(body.result?.isError).toBe(true);
   });
 
-  test("arguments failing the input schema go the SDK's way", async () => {
+  test("arguments failing the input schema are an invalid_argument tool error naming each field", async () => {
     const world = await mcpWorld();
-    const message = toolCall("list_events", { customer_id: CUSTOMER, max_results: "ten" });
-    expect(await answerToolCallDirectly(message, null, world.deps, ANONYMOUS_CALLER)).toBeNull();
+    const message = toolCall("list_events", { customer_id: CUSTOMER, max_results: "ten", time_min: 5 });
     const body = await expectSameAnswer(world, message);
-    expect(body.result?.content[0]?.text).toContain("Input validation error");
+    const result = body.result as {
+      isError: boolean;
+      content: { text: string }[];
+      structuredContent: { error: { code: string; field: string; issues: { field: string }[] } };
+    };
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent.error.code).toBe("invalid_argument");
+    expect(result.structuredContent.error.issues.map((issue) => issue.field).sort()).toEqual([
+      "max_results",
+      "time_min",
+    ]);
+    expect(result.structuredContent.error.field).toBe(
+      result.structuredContent.error.issues[0]?.field as string,
+    );
+    expect(result.content[0]?.text).toContain("Invalid arguments for list_events: ");
+    expect(result.content[0]?.text).toContain("max_results");
+    // Counted and logged like every other call, with its outcome.
+    expect(world.logger.lines.some((line) => line.includes('"outcome":"invalid_argument"'))).toBe(true);
   });
 
-  test("an unknown tool goes the SDK's way", async () => {
+  test("an unknown tool is a JSON-RPC -32602 error naming it, as the MCP spec has it", async () => {
     const world = await mcpWorld();
-    const message = toolCall("no_such_tool", { customer_id: CUSTOMER });
-    expect(await answerToolCallDirectly(message, null, world.deps, ANONYMOUS_CALLER)).toBeNull();
-    await expectSameAnswer(world, message);
+    const body = await expectSameAnswer(world, toolCall("no_such_tool", { customer_id: CUSTOMER }));
+    expect(body.result).toBeUndefined();
+    expect(body.error).toEqual({ code: -32602, message: "MCP error -32602: Unknown tool: no_such_tool" });
   });
 
   test("a structured answer that breaks the output schema is the SDK's output validation error", async () => {

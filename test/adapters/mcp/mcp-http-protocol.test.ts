@@ -165,7 +165,7 @@ describe("malformed input gets the right JSON-RPC error, never a 500", () => {
     });
   }
 
-  test("an unknown tool is an isError result naming it", async () => {
+  test("an unknown tool is a JSON-RPC -32602 error naming it", async () => {
     const world = await httpMcpWorld();
     const response = await world.post({
       jsonrpc: "2.0",
@@ -174,9 +174,9 @@ describe("malformed input gets the right JSON-RPC error, never a 500", () => {
       params: { name: "book_flight", arguments: {} },
     });
     expect(response.status).toBe(200);
-    const { result } = await rpc(response);
-    expect(result?.isError).toBe(true);
-    expect(result?.content[0]?.text).toContain("book_flight");
+    const { error } = await rpc(response);
+    expect(error?.code).toBe(-32602);
+    expect(error?.message).toContain("Unknown tool: book_flight");
   });
 
   test("arguments of the wrong type are an isError result naming the field", async () => {
@@ -186,6 +186,7 @@ describe("malformed input gets the right JSON-RPC error, never a 500", () => {
     const { result } = await rpc(response);
     expect(result?.isError).toBe(true);
     expect(result?.content[0]?.text).toContain("start");
+    expect(result?.structuredContent?.error).toMatchObject({ code: "invalid_argument", field: "start" });
     expect(world.calendar.storedEvents()).toHaveLength(0);
   });
 });
