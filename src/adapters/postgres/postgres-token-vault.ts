@@ -2,6 +2,7 @@ import type { Connection } from "../../domain/connection.ts";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import type { TokenVault } from "../../domain/ports/token-vault.ts";
 import { openConnection, sealConnection } from "../vault/connection-codec.ts";
+import { OpenedConnectionCache } from "../vault/opened-connection-cache.ts";
 import type { RecordSealer } from "../vault/record-sealer.ts";
 import type { ResealableVault, ResealOutcome } from "../vault/resealable-vault.ts";
 import type { PostgresDatabase } from "./postgres-database.ts";
@@ -15,25 +16,30 @@ const LIST_PAGE = 500;
  * Sealed connections in PostgreSQL (open the database with openPostgresDatabase), shared by every
  * server instance. The customer id is the clear primary key (collation "C", so paging by key
  * compares bytes); the record is the RecordSealer's blob, bound to it. Each method is one
- * statement, so a write lands whole or not at all.
+ * statement, so a write lands whole or not at all. A get still reads the row every time, and
+ * opens it again only when its bytes differ from the ones it last opened (OpenedConnectionCache):
+ * a write by any instance reseals with a fresh nonce, so no instance can serve a stale record.
  */
 export class PostgresTokenVault implements TokenVault, ResealableVault {
   readonly #db: PostgresDatabase;
   readonly #sealer: RecordSealer;
   readonly #table: string;
+  readonly #opened: OpenedConnectionCache;
 
-  constructor(db: PostgresDatabase, sealer: RecordSealer) {
+  constructor(db: PostgresDatabase, sealer: RecordSealer, opened = new OpenedConnectionCache()) {
     this.#db = db;
     this.#sealer = sealer;
     this.#table = db.table("connections");
+    this.#opened = opened;
   }
 
   async get(customerId: CustomerId): Promise<Connection | null> {
     const raw = await this.#read(customerId);
-    return raw === null ? null : openConnection(this.#sealer, customerId, raw).connection;
+    return raw === null ? null : this.#opened.open(this.#sealer, customerId, raw);
   }
 
   async put(connection: Connection): Promise<void> {
+    this.#opened.forget(connection.customerId);
     const sealed = sealConnection(this.#sealer, connection);
     await this.#db.query(
       "store a connection",
@@ -44,6 +50,7 @@ export class PostgresTokenVault implements TokenVault, ResealableVault {
   }
 
   async delete(customerId: CustomerId): Promise<boolean> {
+    this.#opened.forget(customerId);
     const result = await this.#db.query(
       "delete a connection",
       `DELETE FROM ${this.#table} WHERE customer_id = $1`,

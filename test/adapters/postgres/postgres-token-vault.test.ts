@@ -1,7 +1,9 @@
+import { afterAll, describe, expect, test } from "bun:test";
 import { PostgresPendingAuthorizations } from "../../../src/adapters/postgres/postgres-pending-authorizations.ts";
 import { PostgresTokenVault } from "../../../src/adapters/postgres/postgres-token-vault.ts";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { describeTokenVaultContract } from "../vault/token-vault-contract.ts";
+import { id, newKeys, sampleConnection, unreadable } from "../vault/vault-fixtures.ts";
 import { SchemaScope } from "./postgres-fixtures.ts";
 
 type StoredRow = { name: string; record: Uint8Array };
@@ -43,4 +45,58 @@ describeTokenVaultContract("PostgresTokenVault", async () => {
     },
     cleanup: () => scope.cleanup(),
   };
+});
+
+/** A sealer that counts how many records it opened. */
+class CountingSealer extends RecordSealer {
+  opened = 0;
+  override open(...args: Parameters<RecordSealer["open"]>): ReturnType<RecordSealer["open"]> {
+    this.opened += 1;
+    return super.open(...args);
+  }
+}
+
+describe("PostgresTokenVault's opened-record cache, across instances", () => {
+  const scope = new SchemaScope();
+  afterAll(() => scope.cleanup());
+  const alice = id("alice");
+
+  test("a record read again unchanged is not opened again; one another instance replaced or deleted is never served", async () => {
+    const keys = newKeys();
+    const sealer = new CountingSealer(keys);
+    const reader = new PostgresTokenVault(await scope.open(), sealer);
+    const otherInstance = new PostgresTokenVault(await scope.open(), new RecordSealer(keys));
+    const first = sampleConnection(alice);
+    await otherInstance.put(first);
+    expect(await reader.get(alice)).toEqual(first);
+    expect(await reader.get(alice)).toEqual(first);
+    expect(sealer.opened).toBe(1);
+
+    const refreshed = sampleConnection(alice, { email: "refreshed@example.com" });
+    await otherInstance.put(refreshed);
+    expect(await reader.get(alice)).toEqual(refreshed);
+    expect(sealer.opened).toBe(2);
+
+    // What a caller does to its copy stays with it.
+    const copy = await reader.get(alice);
+    copy?.tokens.scopes.push("changed");
+    expect(await reader.get(alice)).toEqual(refreshed);
+
+    await otherInstance.delete(alice);
+    expect(await reader.get(alice)).toBeNull();
+  });
+
+  test("bytes tampered with in the table after a read are refused, not answered from the cache", async () => {
+    const keys = newKeys();
+    const reader = new PostgresTokenVault(await scope.open(), new RecordSealer(keys));
+    const bob = id("bob");
+    await reader.put(sampleConnection(bob));
+    await reader.get(bob);
+    const table = scope.table("connections");
+    await scope.admin.unsafe(
+      `UPDATE ${table} SET record = overlay(record placing '\\x00'::bytea from length(record)) WHERE customer_id = $1`,
+      [bob],
+    );
+    await unreadable(reader.get(bob));
+  });
 });
