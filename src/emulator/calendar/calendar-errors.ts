@@ -158,6 +158,9 @@ export const calendarErrors = {
         ? { domain: "calendar", locationType: "parameter", location: "timeMax" }
         : { domain: "calendar" },
     ),
+  /** A freeBusy window longer than Google serves (about three months; we refuse past 90 days). */
+  timeRangeTooLong: (): GoogleApiError =>
+    backend(400, "timeRangeTooLong", "The requested time range is too long.", { domain: "calendar" }),
   orderingUnavailable: (): GoogleApiError =>
     backend(400, "badRequest", "The requested ordering is not available for the particular query."),
   remindersConflict: (): GoogleApiError =>

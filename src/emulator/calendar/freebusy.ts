@@ -58,6 +58,12 @@ function busySpans(calendar: CalendarRecord, windowStart: number, windowEnd: num
   return merged;
 }
 
+/**
+ * Google refuses longer free/busy windows with timeRangeTooLong; the limit is not documented,
+ * and is observed at about three months. 90 days is what the product promises to stay within.
+ */
+const MAX_WINDOW_MS = 90 * 86_400_000;
+
 export function queryFreeBusy(state: EmulatorState, email: string, body: unknown): Record<string, unknown> {
   if (!isObject(body)) throw calendarErrors.badRequest();
   if (body.timeMin === undefined || body.timeMax === undefined) throw calendarErrors.required();
@@ -65,6 +71,7 @@ export function queryFreeBusy(state: EmulatorState, email: string, body: unknown
   const windowEnd = parseInstant(body.timeMax);
   if (windowStart === null || windowEnd === null) throw calendarErrors.badRequest();
   if (windowEnd <= windowStart) throw calendarErrors.timeRangeEmpty(true);
+  if (windowEnd - windowStart > MAX_WINDOW_MS) throw calendarErrors.timeRangeTooLong();
   const zone = body.timeZone;
   if (zone !== undefined && zone !== null && !isValidTimeZone(zone)) {
     throw calendarErrors.invalid("Invalid time zone definition.");

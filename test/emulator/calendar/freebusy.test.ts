@@ -99,4 +99,22 @@ describe("freebusy.query", () => {
     });
     expect(empty.json.error.errors[0].reason).toBe("timeRangeEmpty");
   });
+
+  test("a window over 90 days is timeRangeTooLong, as Google refuses one of about three months", async () => {
+    const cal = testCalendar();
+    const start = Date.parse("2024-03-11T00:00:00Z");
+    const window = (days: number) => ({
+      timeMin: new Date(start).toISOString(),
+      timeMax: new Date(start + days * 86_400_000).toISOString(),
+      items: [{ id: "primary" }],
+    });
+    expect((await cal.call("POST", "/freeBusy", { body: window(90) })).status).toBe(200);
+    const tooLong = await cal.call("POST", "/freeBusy", { body: window(91) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.error.errors[0]).toEqual({
+      domain: "calendar",
+      reason: "timeRangeTooLong",
+      message: "The requested time range is too long.",
+    });
+  });
 });
