@@ -186,6 +186,57 @@ describe("BookEvent", () => {
     expect(calendar.storedEvents()[0]?.recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=3"]);
   });
 
+  test("a recurring booking is checked on every occurrence: a clash on the third is a time_conflict", async () => {
+    const { book, calendar } = await calendarWorld();
+    calendar.seedEvent("primary", {
+      start: { dateTime: "2026-03-24T15:30:00+01:00" },
+      end: { dateTime: "2026-03-24T16:30:00+01:00" },
+    });
+    const weekly = {
+      summary: "1:1",
+      ...SLOT,
+      time_zone: "Europe/Madrid",
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4"],
+    };
+    const error = (await rejection(book.execute(CUSTOMER, weekly))) as DomainError;
+    expect(error.code).toBe("time_conflict");
+    // The whole busy interval: free/busy was asked about the series' span, not one slot.
+    expect(error.details.conflicts).toEqual([
+      { start: "2026-03-24T15:30:00+01:00", end: "2026-03-24T16:30:00+01:00" },
+    ]);
+    expect(calendar.callCount("freeBusy")).toBe(1);
+    expect(calendar.callCount("insertEvent")).toBe(0);
+
+    // The same series without the clashing week books, and says all four were checked.
+    const booked = await book.execute(CUSTOMER, {
+      ...weekly,
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;TZID=Europe/Madrid:20260324T150000"],
+    });
+    expect(booked.created).toBe(true);
+    expect(booked.occurrences_checked).toEqual({ count: 3, all: true });
+  });
+
+  test("a series longer than Google's 90-day free/busy window, or with a rule not expanded, says what was checked", async () => {
+    const { book } = await calendarWorld();
+    const daily = await book.execute(CUSTOMER, {
+      summary: "Gym",
+      ...SLOT,
+      time_zone: "Europe/Madrid",
+      recurrence: ["RRULE:FREQ=DAILY"],
+    });
+    expect(daily.occurrences_checked?.all).toBe(false);
+    expect(daily.occurrences_checked?.count).toBeGreaterThanOrEqual(89);
+    expect(daily.occurrences_checked?.note).toContain("90 days");
+    const setPos = await book.execute(CUSTOMER, {
+      summary: "Review",
+      start: "2026-04-30T10:00:00+02:00",
+      end: "2026-04-30T11:00:00+02:00",
+      recurrence: ["RRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3"],
+    });
+    expect(setPos.occurrences_checked).toMatchObject({ count: 1, all: false });
+    expect(setPos.occurrences_checked?.note).toContain("BYSETPOS");
+  });
+
   test("a 401 on the insert refreshes the token once and books once", async () => {
     const { book, calendar, oauth, accessToken, vault } = await calendarWorld();
     calendar.rejectToken(accessToken);

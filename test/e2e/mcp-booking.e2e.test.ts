@@ -180,6 +180,43 @@ describe("MCP booking end to end, real server against the Google emulator", () =
     expect(body.error).toMatchObject({ data: { code: "customer_mismatch" } });
   });
 
+  test("a weekly booking whose third week is taken is refused; without that week it books all three", async () => {
+    const first = nextWeekday(70);
+    const third = new Date(Date.parse(`${first}T00:00:00Z`) + 14 * 86_400_000).toISOString().slice(0, 10);
+    const taken = await tool(stack, "create_booking", {
+      customer_id: "user-123",
+      summary: "Already there",
+      start: `${third}T16:15:00`,
+      end: `${third}T16:45:00`,
+      time_zone: "Europe/Madrid",
+    });
+    expect(taken.isError).toBeFalsy();
+    const weekly = {
+      customer_id: "user-123",
+      summary: "Weekly 1:1",
+      start: `${first}T16:00:00`,
+      end: `${first}T16:30:00`,
+      time_zone: "Europe/Madrid",
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4"],
+    };
+    const refused = await tool(stack, "create_booking", weekly);
+    expect(refused.isError).toBe(true);
+    expect(refused.structuredContent?.error).toMatchObject({
+      code: "time_conflict",
+      conflicts: [{ start: expect.stringContaining(`${third}T16:15:00`) }],
+    });
+
+    const booked = await tool(stack, "create_booking", {
+      ...weekly,
+      recurrence: [
+        "RRULE:FREQ=WEEKLY;COUNT=4",
+        `EXDATE;TZID=Europe/Madrid:${third.replaceAll("-", "")}T160000`,
+      ],
+    });
+    expect(booked.isError).toBeFalsy();
+    expect(booked.structuredContent?.occurrences_checked).toEqual({ count: 3, all: true });
+  });
+
   test("a large list_events answer arrives whole, streamed so Bun sends it unfragmented; a small one keeps its length", async () => {
     const day = nextWeekday(21);
     for (let hour = 6; hour < 20; hour += 1) {

@@ -1,8 +1,9 @@
-import type { CalendarEvent, EventDraft, SendUpdates } from "../calendar.ts";
+import type { CalendarEvent, EventDraft, Interval, SendUpdates } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import { idempotentEventId } from "../event-id.ts";
 import { needsZone, parseEventSpan, parseTimeInput } from "../event-times.ts";
+import { type OccurrenceWindow, occurrencesWithin } from "../recurrence.ts";
 import { type BookingView, toBookingView } from "./booking-view.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import {
@@ -15,6 +16,7 @@ import {
   sendUpdatesOf,
   timeZoneOf,
 } from "./calendar-inputs.ts";
+import { MAX_FREE_BUSY_DAYS } from "./check-availability.ts";
 import { busyOf, overlapping, timeConflict } from "./conflicts.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
@@ -43,6 +45,17 @@ export interface BookEventInput {
 export interface BookEventResult extends BookingView {
   /** False when an earlier call with the same idempotency_key already made this event. */
   created: boolean;
+  /** For a recurring booking checked for conflicts: what the check covered. */
+  occurrences_checked?: OccurrencesChecked;
+}
+
+export interface OccurrencesChecked {
+  /** Occurrences compared with the calendar's busy time. */
+  count: number;
+  /** True when that is every occurrence of the series. */
+  all: boolean;
+  /** When not all: which ones were left out, and why. */
+  note?: string;
 }
 
 /**
@@ -90,14 +103,13 @@ export class BookEvent {
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
         const span = parseEventSpan(startInput, endInput, zone);
+        const series =
+          recurrence === undefined || zone === undefined
+            ? null
+            : occurrencesWithin(span, zone, recurrence, freeBusyWindowEnd(span.interval.start));
         if (input.allow_conflicts !== true) {
-          const answer = await calendar.freeBusy(accessToken, {
-            timeMin: span.interval.start,
-            timeMax: span.interval.end,
-            calendarIds: [calendarId],
-            ...(zone === undefined ? {} : { timeZone: zone }),
-          });
-          const conflicts = overlapping(busyOf(answer, calendarId), span.interval);
+          const occurrences = series?.intervals ?? [span.interval];
+          const conflicts = await this.#conflicts(accessToken, calendarId, occurrences, zone);
           if (conflicts.length > 0) {
             // A replay's own event is busy time too: recognise it before calling it a conflict.
             const earlier =
@@ -117,7 +129,7 @@ export class BookEvent {
               ...optional("sendUpdates", sendUpdates),
             },
           );
-          return { ...toBookingView(event), created: true };
+          return { ...toBookingView(event), created: true, ...checkedOccurrences(series, input) };
         } catch (error) {
           if (eventId === undefined || !isDomainError(error, "duplicate_event")) throw error;
           const earlier = await this.#earlier(accessToken, calendarId, eventId);
@@ -126,6 +138,31 @@ export class BookEvent {
         }
       }),
     );
+  }
+
+  /** Busy time on the calendar overlapping any of the occurrences, in one freeBusy call. */
+  async #conflicts(
+    accessToken: string,
+    calendarId: string,
+    occurrences: Interval[],
+    zone: string | undefined,
+  ): Promise<Interval[]> {
+    const first = occurrences[0];
+    const last = occurrences.at(-1);
+    // Every occurrence excluded (EXDATE on all of them): nothing can clash.
+    if (first === undefined || last === undefined) return [];
+    const answer = await this.#deps.calendar.freeBusy(accessToken, {
+      timeMin: first.start,
+      timeMax: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+      calendarIds: [calendarId],
+      ...(zone === undefined ? {} : { timeZone: zone }),
+    });
+    const busy = busyOf(answer, calendarId);
+    const clashing = new Map<number, Interval>();
+    for (const occurrence of occurrences) {
+      for (const interval of overlapping(busy, occurrence)) clashing.set(interval.start.getTime(), interval);
+    }
+    return [...clashing.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
   }
 
   /** The event an earlier call with this key made, or null if there is none. */
@@ -141,6 +178,36 @@ export class BookEvent {
     if (event.status === "cancelled") throw keyUsedByCancelledBooking();
     return event;
   }
+}
+
+/** Google's free/busy takes at most MAX_FREE_BUSY_DAYS: a series is checked that far from its start. */
+function freeBusyWindowEnd(start: Date): Date {
+  return new Date(start.getTime() + MAX_FREE_BUSY_DAYS * 86_400_000);
+}
+
+function checkedOccurrences(
+  series: OccurrenceWindow | null,
+  input: BookEventInput,
+): { occurrences_checked?: OccurrencesChecked } {
+  if (series === null || input.allow_conflicts === true) return {};
+  const count = series.intervals.length;
+  if (series.unsupported !== null) {
+    return {
+      occurrences_checked: {
+        count,
+        all: false,
+        note: `Only the first occurrence was checked for conflicts: the recurrence uses ${series.unsupported}, which this check does not expand`,
+      },
+    };
+  }
+  if (series.complete) return { occurrences_checked: { count, all: true } };
+  return {
+    occurrences_checked: {
+      count,
+      all: false,
+      note: `Occurrences more than ${MAX_FREE_BUSY_DAYS} days after the first were not checked for conflicts (Google's free/busy limit)`,
+    },
+  };
 }
 
 function keyUsedByCancelledBooking(): DomainError {

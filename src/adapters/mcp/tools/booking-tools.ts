@@ -24,8 +24,9 @@ export const createBooking: McpTool = defineTool({
   title: "Book an event",
   description:
     "Create an event in the user's calendar after checking the time is free; a clash fails with time_conflict " +
-    "(listing the busy times) unless allow_conflicts is true. Pass an idempotency_key so a retried call " +
-    "never books twice: a replay answers the same event with created false.",
+    "(listing the busy times) unless allow_conflicts is true. A recurring booking is checked on every " +
+    "occurrence in its first 90 days (occurrences_checked says what was covered). Pass an idempotency_key " +
+    "so a retried call never books twice: a replay answers the same event with created false.",
   input: z.object({
     customer_id: customerIdArg,
     summary: z.string().describe("Title of the event"),
@@ -52,14 +53,33 @@ export const createBooking: McpTool = defineTool({
   }),
   output: bookingOutput.extend({
     created: z.boolean().describe("False when an earlier call with the same idempotency_key made this event"),
+    occurrences_checked: z
+      .object({
+        count: z.number().describe("Occurrences compared with the calendar's busy time"),
+        all: z.boolean().describe("True when that is every occurrence of the series"),
+        note: z.string().optional().describe("When not all: which were left out, and why"),
+      })
+      .optional()
+      .describe("For a recurring booking: what the conflict check covered"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(services, customerId, { customer_id: _, ...input }) {
     const booked = await services.bookEvent.execute(customerId, input);
     const verb = booked.created ? "Booked" : "Already booked earlier (same idempotency_key)";
+    const checked = booked.occurrences_checked;
+    const coverage =
+      checked === undefined
+        ? ""
+        : checked.all
+          ? ` All ${checked.count} occurrences were free.`
+          : ` ${checked.count} occurrence(s) were free; ${checked.note ?? "the rest were not checked"}.`;
     return {
-      data: { ...toBookingOutput(booked), created: booked.created },
-      summary: `${verb}: "${booked.summary ?? input.summary}" from ${describeTime(booked.start)} to ${describeTime(booked.end)}.`,
+      data: {
+        ...toBookingOutput(booked),
+        created: booked.created,
+        ...(checked === undefined ? {} : { occurrences_checked: checked }),
+      },
+      summary: `${verb}: "${booked.summary ?? input.summary}" from ${describeTime(booked.start)} to ${describeTime(booked.end)}.${coverage}`,
     };
   },
 });
