@@ -103,11 +103,12 @@ export class BookEvent {
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
         const span = parseEventSpan(startInput, endInput, zone);
+        const checkConflicts = input.allow_conflicts !== true;
         const series =
-          recurrence === undefined || zone === undefined
+          !checkConflicts || recurrence === undefined || zone === undefined
             ? null
             : occurrencesWithin(span, zone, recurrence, freeBusyWindowEnd(span.interval.start));
-        if (input.allow_conflicts !== true) {
+        if (checkConflicts) {
           const occurrences = series?.intervals ?? [span.interval];
           const conflicts = await this.#conflicts(accessToken, calendarId, occurrences, zone);
           if (conflicts.length > 0) {
@@ -129,7 +130,7 @@ export class BookEvent {
               ...optional("sendUpdates", sendUpdates),
             },
           );
-          return { ...toBookingView(event), created: true, ...checkedOccurrences(series, input) };
+          return { ...toBookingView(event), created: true, ...checkedOccurrences(series) };
         } catch (error) {
           if (eventId === undefined || !isDomainError(error, "duplicate_event")) throw error;
           const earlier = await this.#earlier(accessToken, calendarId, eventId);
@@ -147,12 +148,10 @@ export class BookEvent {
     occurrences: Interval[],
     zone: string | undefined,
   ): Promise<Interval[]> {
-    const first = occurrences[0];
-    const last = occurrences.at(-1);
     // Every occurrence excluded (EXDATE on all of them): nothing can clash.
-    if (first === undefined || last === undefined) return [];
+    if (occurrences.length === 0) return [];
     const answer = await this.#deps.calendar.freeBusy(accessToken, {
-      timeMin: first.start,
+      timeMin: new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
       timeMax: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
       calendarIds: [calendarId],
       ...(zone === undefined ? {} : { timeZone: zone }),
@@ -185,11 +184,9 @@ function freeBusyWindowEnd(start: Date): Date {
   return new Date(start.getTime() + MAX_FREE_BUSY_DAYS * 86_400_000);
 }
 
-function checkedOccurrences(
-  series: OccurrenceWindow | null,
-  input: BookEventInput,
-): { occurrences_checked?: OccurrencesChecked } {
-  if (series === null || input.allow_conflicts === true) return {};
+/** What the conflict check of a recurring booking covered; nothing for other bookings. */
+function checkedOccurrences(series: OccurrenceWindow | null): { occurrences_checked?: OccurrencesChecked } {
+  if (series === null) return {};
   const count = series.intervals.length;
   if (series.unsupported !== null) {
     return {

@@ -71,8 +71,8 @@ export const createBooking: McpTool = defineTool({
       checked === undefined
         ? ""
         : checked.all
-          ? ` All ${checked.count} occurrences were free.`
-          : ` ${checked.count} occurrence(s) were free; ${checked.note ?? "the rest were not checked"}.`;
+          ? ` All ${checked.count} occurrences were checked: no conflicts.`
+          : ` ${checked.count} occurrence(s) checked: no conflicts. ${checked.note ?? "The rest were not checked"}.`;
     return {
       data: {
         ...toBookingOutput(booked),
