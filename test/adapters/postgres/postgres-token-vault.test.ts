@@ -94,7 +94,10 @@ describe("PostgresTokenVault's opened-record cache, across instances", () => {
     await reader.get(bob);
     const table = scope.table("connections");
     await scope.admin.unsafe(
-      `UPDATE ${table} SET record = overlay(record placing '\\x00'::bytea from length(record)) WHERE customer_id = $1`,
+      // The last byte with its lowest bit flipped: always a change, whatever the byte was.
+      `UPDATE ${table}
+       SET record = set_byte(record, length(record) - 1, get_byte(record, length(record) - 1) # 1)
+       WHERE customer_id = $1`,
       [bob],
     );
     await unreadable(reader.get(bob));
