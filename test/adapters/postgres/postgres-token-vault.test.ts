@@ -3,7 +3,7 @@ import { PostgresPendingAuthorizations } from "../../../src/adapters/postgres/po
 import { PostgresTokenVault } from "../../../src/adapters/postgres/postgres-token-vault.ts";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { describeTokenVaultContract } from "../vault/token-vault-contract.ts";
-import { id, newKeys, sampleConnection, unreadable } from "../vault/vault-fixtures.ts";
+import { CountingSealer, id, newKeys, sampleConnection, unreadable } from "../vault/vault-fixtures.ts";
 import { SchemaScope } from "./postgres-fixtures.ts";
 
 type StoredRow = { name: string; record: Uint8Array };
@@ -46,15 +46,6 @@ describeTokenVaultContract("PostgresTokenVault", async () => {
     cleanup: () => scope.cleanup(),
   };
 });
-
-/** A sealer that counts how many records it opened. */
-class CountingSealer extends RecordSealer {
-  opened = 0;
-  override open(...args: Parameters<RecordSealer["open"]>): ReturnType<RecordSealer["open"]> {
-    this.opened += 1;
-    return super.open(...args);
-  }
-}
 
 describe("PostgresTokenVault's opened-record cache, across instances", () => {
   const scope = new SchemaScope();

@@ -7,16 +7,7 @@ import { OpenedConnectionCache } from "../../../src/adapters/vault/opened-connec
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { openSqliteTokenDatabase } from "../../../src/adapters/vault/sqlite-database.ts";
 import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault.ts";
-import { id, newKeys, sampleConnection, unreadable } from "./vault-fixtures.ts";
-
-/** A sealer that counts how many records it opened. */
-class CountingSealer extends RecordSealer {
-  opened = 0;
-  override open(...args: Parameters<RecordSealer["open"]>): ReturnType<RecordSealer["open"]> {
-    this.opened += 1;
-    return super.open(...args);
-  }
-}
+import { CountingSealer, id, newKeys, sampleConnection, unreadable } from "./vault-fixtures.ts";
 
 const alice = id("alice");
 const bob = id("bob");

@@ -1,9 +1,19 @@
 import { expect } from "bun:test";
 import nacl from "tweetnacl";
 import type { EncryptionKeys } from "../../../src/adapters/vault/encryption-keys.ts";
+import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import type { Connection, PendingAuthorization } from "../../../src/domain/connection.ts";
 import { type CustomerId, parseCustomerId } from "../../../src/domain/customer-id.ts";
 import { isDomainError } from "../../../src/domain/errors.ts";
+
+/** A sealer that counts how many records it opened. */
+export class CountingSealer extends RecordSealer {
+  opened = 0;
+  override open(...args: Parameters<RecordSealer["open"]>): ReturnType<RecordSealer["open"]> {
+    this.opened += 1;
+    return super.open(...args);
+  }
+}
 
 export const id = (text: string): CustomerId => parseCustomerId(text);
 
