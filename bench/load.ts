@@ -17,6 +17,13 @@ export interface LoadResult {
 
 export type Call = (index: number) => Promise<boolean>;
 
+/** A run's figures once its last call has answered; every call counts as completed. */
+function finished(latencies: number[], errors: number, started: number): LoadResult {
+  const elapsedMs = performance.now() - started;
+  const completed = latencies.length;
+  return { latenciesMs: latencies, completed, errors, elapsedMs, throughput: (completed * 1000) / elapsedMs };
+}
+
 /** The call's verdict, a throw counting as a failed call. */
 function succeeded(call: Call, index: number): Promise<boolean> {
   return call(index).catch(() => false);
@@ -46,15 +53,7 @@ export async function fixedRate(rate: number, count: number, call: Call): Promis
     );
   }
   await Promise.all(pending);
-  const elapsedMs = performance.now() - started;
-  return {
-    latenciesMs: latencies,
-    completed: count,
-    errors,
-    elapsedMs,
-    throughput: (count * 1000) / elapsedMs,
-    maxDispatchLagMs: maxLag,
-  };
+  return { ...finished(latencies, errors, started), maxDispatchLagMs: maxLag };
 }
 
 /** Closed loop: `concurrency` callers, each starting its next call when the last one answered. */
@@ -72,14 +71,7 @@ export async function saturate(concurrency: number, count: number, call: Call): 
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - started;
-  return {
-    latenciesMs: latencies,
-    completed: count,
-    errors,
-    elapsedMs,
-    throughput: (count * 1000) / elapsedMs,
-  };
+  return finished(latencies, errors, started);
 }
 
 /** Everything at once: all `count` calls dispatched together; latency of the whole burst. */
@@ -95,12 +87,5 @@ export async function burst(count: number, call: Call): Promise<LoadResult> {
       }),
     ),
   );
-  const elapsedMs = performance.now() - started;
-  return {
-    latenciesMs: latencies,
-    completed: count,
-    errors,
-    elapsedMs,
-    throughput: (count * 1000) / elapsedMs,
-  };
+  return finished(latencies, errors, started);
 }
