@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { DEFAULT_SCOPES } from "../src/app/config.ts";
-import { createGoogleEmulator } from "../src/emulator/google-emulator.ts";
-import { issueAccessToken, issueRefreshToken } from "../src/emulator/oauth/grants.ts";
-import { canonicalScopes } from "../src/emulator/oauth/scope-catalogue.ts";
+import { createGoogleEmulator } from "../tools/google-emulator/src/google-emulator.ts";
+import { issueAccessToken, issueRefreshToken } from "../tools/google-emulator/src/oauth/grants.ts";
+import { canonicalScopes } from "../tools/google-emulator/src/oauth/scope-catalogue.ts";
 
 /**
  * The project's Google emulator in a process of its own, so neither the load generator nor the

@@ -4,7 +4,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { JsonLineLogger } from "../src/adapters/logging/logger.ts";
 import { TOOLS } from "../src/adapters/mcp/tools/tool-catalog.ts";
-import { SystemClock } from "../src/adapters/memory/clocks.ts";
+import { SystemClock } from "../src/adapters/system/system-clock.ts";
 import { composeServices } from "../src/app/compose.ts";
 import { loadConfig } from "../src/app/config.ts";
 import { openStorage } from "../src/app/storage.ts";

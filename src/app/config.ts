@@ -12,6 +12,8 @@ export interface Config {
   sandbox: boolean;
   server: {
     port: number;
+    /** Interface to listen on: 127.0.0.1 in the sandbox, every interface otherwise. */
+    hostname: string;
     /** Public URL of this server (for links and the default redirect URI). */
     baseUrl: string;
     apiKeys: string[];
@@ -112,6 +114,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const environment = z.object({
   NODE_ENV: optionalText,
   CALENDAR_SERVER_PORT: port.default(60000),
+  CALENDAR_SERVER_HOSTNAME: optionalText,
   CALENDAR_SERVER_BASE_URL: url.optional(),
   CALENDAR_SERVER_API_KEYS: list(/,/).refine(
     (keys) => keys.every((key) => key.length >= 16),
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
     sandbox,
     server: {
       port,
+      hostname: e.CALENDAR_SERVER_HOSTNAME ?? (sandbox ? "127.0.0.1" : "0.0.0.0"),
       baseUrl,
       apiKeys: e.CALENDAR_SERVER_API_KEYS,
       allowedOrigins: e.CALENDAR_SERVER_ALLOWED_ORIGINS,

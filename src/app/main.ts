@@ -1,9 +1,19 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { startServer } from "./server.ts";
 
-/** `bun start`: configuration from the environment, then serve until a signal. */
+/**
+ * The production entry point (the Docker image's command): configuration from the environment,
+ * then serve until a signal. The zero-configuration sandbox is `bun start` (tools/sandbox).
+ */
 try {
-  const running = await startServer(loadConfig());
+  const config = loadConfig();
+  if (config.sandbox) {
+    throw new ConfigError(
+      "GOOGLE_OAUTH_CLIENT_ID",
+      "is not set: set GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET, or run `bun start` for the sandbox with an emulated Google",
+    );
+  }
+  const running = await startServer(config);
   const stop = async (signal: string): Promise<void> => {
     running.logger.log("info", "server_stopping", { signal });
     await running.stop();

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InProcessCustomerLock } from "../adapters/memory/in-process-customer-lock.ts";
 import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-lock.ts";
 import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
 import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
+import { InProcessCustomerLock } from "../adapters/system/in-process-customer-lock.ts";
 import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-file-pending-authorizations.ts";
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";

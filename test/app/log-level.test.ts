@@ -21,7 +21,7 @@ describe("CALENDAR_SERVER_LOG_LEVEL", () => {
 
   test("a server started at warn writes its warnings and none of its per-request info lines", async () => {
     const port = freePort();
-    const child = Bun.spawn([process.execPath, "run", "src/app/main.ts"], {
+    const child = Bun.spawn([process.execPath, "run", "tools/sandbox/start.ts"], {
       cwd: REPO_ROOT,
       env: {
         PATH: Bun.env.PATH ?? "",

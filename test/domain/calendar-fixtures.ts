@@ -1,4 +1,3 @@
-import { InMemoryCalendarGateway } from "../../src/adapters/memory/in-memory-calendar-gateway.ts";
 import { BookEvent } from "../../src/domain/services/book-event.ts";
 import { CancelBooking } from "../../src/domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../../src/domain/services/check-availability.ts";
@@ -9,6 +8,7 @@ import { ListEvents } from "../../src/domain/services/list-events.ts";
 import { RefreshToken } from "../../src/domain/services/refresh-token.ts";
 import { RespondToInvitation } from "../../src/domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../../src/domain/services/update-booking.ts";
+import { InMemoryCalendarGateway } from "../fakes/in-memory-calendar-gateway.ts";
 import { aConnection, customer, fakeWorld } from "./connection-fixtures.ts";
 
 export const CUSTOMER = customer();

@@ -1,10 +1,10 @@
-import { FixedClock } from "../../src/adapters/memory/clocks.ts";
-import { FakeOAuthProvider } from "../../src/adapters/memory/fake-oauth-provider.ts";
-import { InMemoryPendingAuthorizations } from "../../src/adapters/memory/in-memory-pending-authorizations.ts";
-import { InMemoryTokenVault } from "../../src/adapters/memory/in-memory-token-vault.ts";
-import { InProcessCustomerLock } from "../../src/adapters/memory/in-process-customer-lock.ts";
+import { InProcessCustomerLock } from "../../src/adapters/system/in-process-customer-lock.ts";
 import type { Connection } from "../../src/domain/connection.ts";
 import { type CustomerId, parseCustomerId } from "../../src/domain/customer-id.ts";
+import { FakeOAuthProvider } from "../fakes/fake-oauth-provider.ts";
+import { FixedClock } from "../fakes/fixed-clock.ts";
+import { InMemoryPendingAuthorizations } from "../fakes/in-memory-pending-authorizations.ts";
+import { InMemoryTokenVault } from "../fakes/in-memory-token-vault.ts";
 
 /** A small world of fakes for the connection services. */
 export function fakeWorld() {

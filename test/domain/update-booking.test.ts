@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { InMemoryCalendarGateway } from "../../src/adapters/memory/in-memory-calendar-gateway.ts";
 import type { CalendarEvent } from "../../src/domain/calendar.ts";
 import type { DomainError } from "../../src/domain/errors.ts";
 import { UpdateBooking } from "../../src/domain/services/update-booking.ts";
+import { InMemoryCalendarGateway } from "../fakes/in-memory-calendar-gateway.ts";
 import { ACCOUNT, CUSTOMER, calendarWorld, codeOf, rejection } from "./calendar-fixtures.ts";
 
 const SLOT = { start: "2026-03-10T15:00", end: "2026-03-10T16:00", time_zone: "Europe/Madrid" };

@@ -54,7 +54,7 @@ describe("consent flow in headless Chromium: zero-config sandbox, the emulator's
     });
     expect(response.status).toBe(200);
     const { authorization_url } = (await response.json()) as { authorization_url: string };
-    expect(new URL(authorization_url).origin).toBe(String(running().sandbox.server.emulator?.url));
+    expect(new URL(authorization_url).origin).toBe(running().sandbox.emulatorUrl);
     return authorization_url;
   }
 

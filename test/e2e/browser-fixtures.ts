@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { MemoryLogger } from "../../src/adapters/logging/logger.ts";
 import { loadConfig } from "../../src/app/config.ts";
-import { type RunningServer, startServer } from "../../src/app/server.ts";
+import type { RunningServer } from "../../src/app/server.ts";
+import { type RunningSandbox, startSandbox } from "../../tools/sandbox/sandbox.ts";
 import { freePort } from "./e2e-fixtures.ts";
 
 /** Git-ignored: screenshots a reviewer can open after a run. */
@@ -31,6 +32,7 @@ export function launchChromium(): Promise<Browser> {
 
 export interface SandboxServer {
   server: RunningServer;
+  emulatorUrl: string;
   apiKey: string;
   /** Call our server with the sandbox's development API key. */
   call(pathname: string, init?: RequestInit): Promise<Response>;
@@ -44,16 +46,18 @@ export interface SandboxServer {
 export async function startSandboxServer(): Promise<SandboxServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-calendar-browser-"));
   const config = loadConfig({ CALENDAR_SERVER_PORT: String(freePort()), CALENDAR_SERVER_DATA_DIR: dir });
-  let server: RunningServer;
+  let sandbox: RunningSandbox;
   try {
-    server = await startServer(config, { quiet: true, logger: new MemoryLogger() });
+    sandbox = await startSandbox(config, { quiet: true, logger: new MemoryLogger() });
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  const server = sandbox.server;
   const apiKey = server.config.server.apiKeys[0] ?? "";
   return {
     server,
+    emulatorUrl: sandbox.emulator.url,
     apiKey,
     call: (pathname, init = {}) =>
       fetch(`${server.url}${pathname}`, {
@@ -63,7 +67,7 @@ export async function startSandboxServer(): Promise<SandboxServer> {
       }),
     stop: async () => {
       try {
-        await server.stop();
+        await sandbox.stop();
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -2,11 +2,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { MemoryLogger } from "../../src/adapters/logging/logger.ts";
-import { FixedClock } from "../../src/adapters/memory/clocks.ts";
 import { generateEncryptionKey } from "../../src/adapters/vault/encryption-keys.ts";
 import { loadConfig } from "../../src/app/config.ts";
 import { type RunningServer, startServer } from "../../src/app/server.ts";
-import { type RunningGoogleEmulator, startGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import {
+  type RunningGoogleEmulator,
+  startGoogleEmulator,
+} from "../../tools/google-emulator/src/google-emulator.ts";
+import { FixedClock } from "../fakes/fixed-clock.ts";
 
 export const E2E_API_KEY = "e2e-api-key-0123456789abcdef";
 export const CLIENT_ID = "e2e-client.apps.googleusercontent.com";
@@ -56,7 +59,7 @@ export async function startStack(
   });
   const clock = new FixedClock(new Date());
   const logger = new MemoryLogger();
-  const server = await startServer(config, { clock, logger, quiet: true });
+  const server = await startServer(config, { clock, logger });
   return {
     server,
     emulator,

@@ -7,7 +7,10 @@ import { PostgresTokenVault } from "../../src/adapters/postgres/postgres-token-v
 import { generateEncryptionKey, parseEncryptionKey } from "../../src/adapters/vault/encryption-keys.ts";
 import { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
-import { type RunningGoogleEmulator, startGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import {
+  type RunningGoogleEmulator,
+  startGoogleEmulator,
+} from "../../tools/google-emulator/src/google-emulator.ts";
 import { adminClient, newSchemaName, TEST_DATABASE_URL } from "../adapters/postgres/postgres-fixtures.ts";
 import { CLIENT_ID, CLIENT_SECRET, E2E_API_KEY, freePort } from "./e2e-fixtures.ts";
 import {

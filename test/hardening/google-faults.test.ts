@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
-import type { FaultRule } from "../../src/emulator/emulator-state.ts";
+import type { FaultRule } from "../../tools/google-emulator/src/emulator-state.ts";
 import { type Stack, startStack } from "../e2e/e2e-fixtures.ts";
 import { connect, outcomeOf, tool } from "./mcp-calls.ts";
 

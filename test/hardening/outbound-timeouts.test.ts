@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ArcticGoogleOAuthProvider } from "../../src/adapters/google/arctic-oauth-provider.ts";
 import { GoogleCalendarGateway } from "../../src/adapters/google/google-calendar-gateway.ts";
-import { FixedClock } from "../../src/adapters/memory/clocks.ts";
 import { type DomainError, isDomainError } from "../../src/domain/errors.ts";
-import { type RunningGoogleEmulator, startGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import {
+  type RunningGoogleEmulator,
+  startGoogleEmulator,
+} from "../../tools/google-emulator/src/google-emulator.ts";
 import { CLIENT_ID, CLIENT_SECRET } from "../e2e/e2e-fixtures.ts";
+import { FixedClock } from "../fakes/fixed-clock.ts";
 
 /**
  * Every call to Google has a deadline: against an emulator that never answers (a 60 s delay),

@@ -1,4 +1,4 @@
-import type { EmulatorState } from "../../src/emulator/emulator-state.ts";
+import type { EmulatorState } from "../../tools/google-emulator/src/emulator-state.ts";
 
 /** Google's consent URL, as the emulator serves it, up to the end of a JSON string or a line. */
 const AUTHORIZATION_URL = /https?:\/\/[^\s"\\]*\/o\/oauth2\/v2\/auth\?[^\s"\\]*/g;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateEncryptionKey, parseEncryptionKey } from "../../src/adapters/vault/encryption-keys.ts";
-import { startGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import { startGoogleEmulator } from "../../tools/google-emulator/src/google-emulator.ts";
 import {
   CLIENT_ID,
   CLIENT_SECRET,

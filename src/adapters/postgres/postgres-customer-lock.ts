@@ -1,7 +1,7 @@
 import type { ReservedSQL, TransactionSQL } from "bun";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import type { CustomerLock, LockPurpose } from "../../domain/ports/customer-lock.ts";
-import { InProcessCustomerLock } from "../memory/in-process-customer-lock.ts";
+import { InProcessCustomerLock } from "../system/in-process-customer-lock.ts";
 import { advisoryLockKey } from "./advisory-lock-key.ts";
 import type { PostgresDatabase } from "./postgres-database.ts";
 import { isLostConnection, PostgresDeadlineError, storageUnavailable } from "./postgres-errors.ts";

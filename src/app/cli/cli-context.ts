@@ -1,24 +1,34 @@
 import { JsonLineLogger } from "../../adapters/logging/logger.ts";
-import { SystemClock } from "../../adapters/memory/clocks.ts";
+import { SystemClock } from "../../adapters/system/system-clock.ts";
 import { type ComposeOptions, composeServices, type Services } from "../compose.ts";
 import { type Config, loadConfig } from "../config.ts";
-import { sandboxEmulatorUrl, toSandboxConfig } from "../sandbox.ts";
 import { openStorage, type Storage } from "../storage.ts";
 import type { CliIo } from "./cli-command.ts";
+import { applySandboxRecord, readSandboxRecord, SANDBOX_RECORD_FILE } from "./sandbox-record.ts";
 
 /**
- * The server's configuration, as the server would run with it. In the sandbox that means the data
- * folder's development key, and Google at the emulator a sandbox server runs beside itself (the
- * tokens in a sandbox store were issued by it, so that is where they are revoked).
- * @throws ConfigError
+ * The server's configuration, as the server would run with it. In the sandbox that means what the
+ * last sandbox started in the data folder recorded: Google at its emulator (the tokens in a
+ * sandbox store were issued there, so that is where they are revoked) and its development key.
+ * @throws ConfigError, or SandboxNotFoundError when no sandbox has run in the data folder
  */
 export function loadCliConfig(env: CliIo["env"]): Config {
   const config = loadConfig(env);
   if (!config.sandbox) return config;
-  const emulatorUrl = sandboxEmulatorUrl(config);
-  const sandbox = toSandboxConfig(config, emulatorUrl ?? "");
-  // A sandbox on port 0 put its emulator on a random port: keep the configured Google URLs.
-  return emulatorUrl === null ? { ...sandbox, google: config.google } : sandbox;
+  const record = readSandboxRecord(config.dataDir);
+  if (record === null) throw new SandboxNotFoundError(config.dataDir);
+  return applySandboxRecord(config, record);
+}
+
+/** Without Google credentials the CLI works on a sandbox's data folder, and there is none. */
+export class SandboxNotFoundError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `no sandbox has run in ${dataDir} (no ${SANDBOX_RECORD_FILE} there): start it with \`bun start\`, ` +
+        "or set GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET to manage a real store",
+    );
+    this.name = "SandboxNotFoundError";
+  }
 }
 
 export interface CliStore {

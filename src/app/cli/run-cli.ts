@@ -2,6 +2,7 @@ import { InvalidEncryptionKeyError } from "../../adapters/vault/encryption-keys.
 import { isDomainError } from "../../domain/errors.ts";
 import { ConfigError } from "../config.ts";
 import { type CliCommand, type CliIo, EXIT, UsageError } from "./cli-command.ts";
+import { SandboxNotFoundError } from "./cli-context.ts";
 import { disconnectCommand } from "./disconnect.ts";
 import { commandHelp, globalHelp } from "./help.ts";
 import { keygenCommand } from "./keygen.ts";
@@ -66,6 +67,7 @@ function help(topic: string | undefined, io: CliIo): number {
  */
 function describeFailure(error: unknown): string {
   if (error instanceof ConfigError) return `configuration: ${error.message}`;
+  if (error instanceof SandboxNotFoundError) return error.message;
   if (error instanceof InvalidEncryptionKeyError) return `development key file: ${error.message}`;
   if (isDomainError(error)) return `${error.message} (${error.code})`;
   if (error instanceof Error) return `${error.name}: ${error.message}`.replaceAll("\n", " ");

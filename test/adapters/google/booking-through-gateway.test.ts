@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { FixedClock } from "../../../src/adapters/memory/clocks.ts";
-import { InProcessCustomerLock } from "../../../src/adapters/memory/in-process-customer-lock.ts";
+import { InProcessCustomerLock } from "../../../src/adapters/system/in-process-customer-lock.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import type { DomainError } from "../../../src/domain/errors.ts";
 import { BookEvent } from "../../../src/domain/services/book-event.ts";
@@ -9,6 +8,7 @@ import { FindAvailableSlots } from "../../../src/domain/services/find-available-
 import { RespondToInvitation } from "../../../src/domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../../../src/domain/services/update-booking.ts";
 import type { AccessTokens } from "../../../src/domain/services/with-access-token.ts";
+import { FixedClock } from "../../fakes/fixed-clock.ts";
 import { ANA, calendarServer } from "./calendar-emulator-server.ts";
 
 /**

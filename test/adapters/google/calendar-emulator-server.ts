@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { GoogleCalendarGateway } from "../../../src/adapters/google/google-calendar-gateway.ts";
-import { calendarRoutes } from "../../../src/emulator/calendar/calendar-routes.ts";
-import { EmulatorState } from "../../../src/emulator/emulator-state.ts";
+import { calendarRoutes } from "../../../tools/google-emulator/src/calendar/calendar-routes.ts";
+import { EmulatorState } from "../../../tools/google-emulator/src/emulator-state.ts";
 
 export const ANA = "ana@example.com";
 export const TIMEOUT_MS = 400;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { InMemoryPendingAuthorizations } from "../../../src/adapters/memory/in-memory-pending-authorizations.ts";
-import { InMemoryTokenVault } from "../../../src/adapters/memory/in-memory-token-vault.ts";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
+import { InMemoryPendingAuthorizations } from "../../fakes/in-memory-pending-authorizations.ts";
+import { InMemoryTokenVault } from "../../fakes/in-memory-token-vault.ts";
 import { describeTokenVaultContract, sampleConnection } from "./token-vault-contract.ts";
 
 describeTokenVaultContract("InMemoryTokenVault (sealed)", async () => {

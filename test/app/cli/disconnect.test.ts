@@ -3,14 +3,19 @@ import * as path from "node:path";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { openSqliteTokenDatabase } from "../../../src/adapters/vault/sqlite-database.ts";
 import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault.ts";
-import { developmentEncryptionKey } from "../../../src/app/development-secrets.ts";
+import { writeSandboxRecord } from "../../../src/app/cli/sandbox-record.ts";
 import type { Connection } from "../../../src/domain/connection.ts";
 import {
   type RunningGoogleEmulator,
   SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
   startGoogleEmulator,
-} from "../../../src/emulator/google-emulator.ts";
-import { issueAccessToken, issueRefreshToken } from "../../../src/emulator/oauth/grants.ts";
+} from "../../../tools/google-emulator/src/google-emulator.ts";
+import { issueAccessToken, issueRefreshToken } from "../../../tools/google-emulator/src/oauth/grants.ts";
+import {
+  DEVELOPMENT_KEY_FILE,
+  developmentEncryptionKey,
+} from "../../../tools/sandbox/development-secrets.ts";
 import {
   connection,
   expectNoSecrets,
@@ -102,21 +107,25 @@ describe("cli disconnect", () => {
     });
   });
 
-  test("in the sandbox it revokes at the emulator a sandbox server runs on the next port", async () => {
+  test("in the sandbox it revokes at the emulator the sandbox recorded in its data folder", async () => {
     const granted = await grantedConnection("sandy", SANDBOX_CLIENT_ID);
     const running = emulator as RunningGoogleEmulator;
-    const emulatorPort = Number(new URL(running.url).port);
     const dataDir = path.join(tempDir(), "data");
     // Made first, as a sandbox server would on its first start (it also creates the data folder).
     const sealer = new RecordSealer({ current: developmentEncryptionKey(dataDir), previous: [] });
     const db = openSqliteTokenDatabase(path.join(dataDir, "tokens.db"));
     await new SqliteTokenVault(db, sealer).put(granted);
     db.close(true);
-
-    const run = await runCli(["disconnect", "sandy"], {
-      CALENDAR_SERVER_DATA_DIR: dataDir,
-      CALENDAR_SERVER_PORT: String(emulatorPort - 1),
+    // The sandbox ran on another port, and its emulator on one unrelated to it.
+    writeSandboxRecord(dataDir, {
+      serverUrl: "http://localhost:61234",
+      emulatorUrl: running.url,
+      clientId: SANDBOX_CLIENT_ID,
+      clientSecret: SANDBOX_CLIENT_SECRET,
+      encryptionKeyFile: DEVELOPMENT_KEY_FILE,
     });
+
+    const run = await runCli(["disconnect", "sandy"], { CALENDAR_SERVER_DATA_DIR: dataDir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("access revoked at Google");
     expect(running.state.refreshTokens.get(granted.tokens.refreshToken ?? "")?.revoked).toBe(true);

@@ -3,8 +3,12 @@ import * as path from "node:path";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { openSqliteTokenDatabase } from "../../../src/adapters/vault/sqlite-database.ts";
 import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault.ts";
-import { developmentEncryptionKey } from "../../../src/app/development-secrets.ts";
+import { writeSandboxRecord } from "../../../src/app/cli/sandbox-record.ts";
 import type { Connection } from "../../../src/domain/connection.ts";
+import {
+  DEVELOPMENT_KEY_FILE,
+  developmentEncryptionKey,
+} from "../../../tools/sandbox/development-secrets.ts";
 import {
   connection,
   expectNoSecrets,
@@ -128,6 +132,13 @@ describe("cli: list and status", () => {
       connection("sandbox-user"),
     );
     db.close(true);
+    writeSandboxRecord(dataDir, {
+      serverUrl: "http://localhost:60000",
+      emulatorUrl: "http://127.0.0.1:60001",
+      clientId: "sandbox-client-id.apps.googleusercontent.com",
+      clientSecret: "sandbox-client-secret",
+      encryptionKeyFile: DEVELOPMENT_KEY_FILE,
+    });
 
     const run = await runCli(["list", "--json"], { CALENDAR_SERVER_DATA_DIR: dataDir });
     expect(run.code).toBe(0);
@@ -135,5 +146,13 @@ describe("cli: list and status", () => {
       expect.objectContaining({ customer_id: "sandbox-user", state: "connected" }),
     ]);
     expect(developmentEncryptionKey(dataDir)).toEqual(key);
+  });
+
+  test("without Google credentials and without a sandbox record it says no sandbox has run there", async () => {
+    const dataDir = path.join(tempDir(), "data");
+    const run = await runCli(["list"], { CALENDAR_SERVER_DATA_DIR: dataDir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no sandbox has run in");
+    expect(run.stderr).toContain("bun start");
   });
 });

@@ -1,6 +1,6 @@
-import type { CalendarEvent, EventTime, Interval } from "../../domain/calendar.ts";
-import { eventTimeInstant } from "../../domain/event-times.ts";
-import { formatDate, formatInstant, zonedParts } from "../../domain/zoned-time.ts";
+import type { CalendarEvent, EventTime, Interval } from "../../src/domain/calendar.ts";
+import { eventTimeInstant } from "../../src/domain/event-times.ts";
+import { formatDate, formatInstant, zonedParts } from "../../src/domain/zoned-time.ts";
 import { expandRecurrence } from "./simple-recurrence.ts";
 
 /**

@@ -1,9 +1,9 @@
-import type { Connection } from "../../domain/connection.ts";
-import type { CustomerId } from "../../domain/customer-id.ts";
-import type { TokenVault } from "../../domain/ports/token-vault.ts";
-import { openConnection, sealConnection } from "../vault/connection-codec.ts";
-import type { RecordSealer } from "../vault/record-sealer.ts";
-import type { ResealableVault, ResealOutcome } from "../vault/resealable-vault.ts";
+import { openConnection, sealConnection } from "../../src/adapters/vault/connection-codec.ts";
+import type { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
+import type { ResealableVault, ResealOutcome } from "../../src/adapters/vault/resealable-vault.ts";
+import type { Connection } from "../../src/domain/connection.ts";
+import type { CustomerId } from "../../src/domain/customer-id.ts";
+import type { TokenVault } from "../../src/domain/ports/token-vault.ts";
 
 /**
  * Connections in a Map, copied in and out so callers never share state with the store.

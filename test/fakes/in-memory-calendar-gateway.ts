@@ -1,5 +1,6 @@
-import type { CalendarEvent, CalendarSummary, EventDraft, SendUpdates } from "../../domain/calendar.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { SystemClock } from "../../src/adapters/system/system-clock.ts";
+import type { CalendarEvent, CalendarSummary, EventDraft, SendUpdates } from "../../src/domain/calendar.ts";
+import { DomainError } from "../../src/domain/errors.ts";
 import type {
   CalendarGateway,
   EventPage,
@@ -8,9 +9,8 @@ import type {
   FreeBusyQuery,
   InsertOptions,
   PatchOptions,
-} from "../../domain/ports/calendar-gateway.ts";
-import type { Clock } from "../../domain/ports/clock.ts";
-import { SystemClock } from "./clocks.ts";
+} from "../../src/domain/ports/calendar-gateway.ts";
+import type { Clock } from "../../src/domain/ports/clock.ts";
 import { attendeeList, checkTimes, gone, meetCode, newEventRecord } from "./in-memory-event-records.ts";
 import { instancesOf, intervalOf, isBusy, matchesText, mergeBusy } from "./in-memory-event-views.ts";
 

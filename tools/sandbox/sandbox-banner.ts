@@ -1,5 +1,10 @@
 /** What `bun start` prints in sandbox mode: where everything is, and one command to try. */
-export function sandboxBanner(info: { url: string; emulatorUrl: string; apiKey: string | null }): string {
+export function sandboxBanner(info: {
+  url: string;
+  emulatorUrl: string;
+  apiKey: string | null;
+  dataDir: string;
+}): string {
   const key = info.apiKey ?? "<one of CALENDAR_SERVER_API_KEYS>";
   return `
   ┌──────────────────────────────────────────────────────────────────────┐
@@ -10,7 +15,8 @@ export function sandboxBanner(info: { url: string; emulatorUrl: string; apiKey: 
   Server          ${info.url}
   MCP endpoint    ${info.url}/mcp
   Google emulator ${info.emulatorUrl}   (consent page: ${info.emulatorUrl}/o/oauth2/v2/auth)
-  API key         ${key}
+  API key         ${key}${info.apiKey === null ? "" : `   (kept in ${info.dataDir}/dev-api-key)`}
+  Data folder     ${info.dataDir}   (tokens, keys, and where the emulator listens: sandbox.json)
 
   Try it — get an authorization URL for customer user-123, open it in a browser:
     curl -s -X POST ${info.url}/oauth/authorize \\

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateEncryptionKey, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
-import { ensurePrivateDir } from "../adapters/vault/private-files.ts";
+import { generateEncryptionKey, parseEncryptionKey } from "../../src/adapters/vault/encryption-keys.ts";
+import { ensurePrivateDir } from "../../src/adapters/vault/private-files.ts";
 
 /** The file in the data folder that holds the sandbox's development encryption key. */
 export const DEVELOPMENT_KEY_FILE = "dev-encryption.key";

@@ -1,7 +1,7 @@
 /** Shared steps for the OAuth emulator tests: PKCE pairs, the consent round trip, /token calls. */
 
 import type { Hono } from "hono";
-import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from "../../src/emulator/google-emulator.ts";
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from "../src/google-emulator.ts";
 
 export const CLIENT_ID = SANDBOX_CLIENT_ID;
 export const CLIENT_SECRET = SANDBOX_CLIENT_SECRET;

@@ -1,7 +1,7 @@
-import type { GrantedTokens } from "../../domain/connection.ts";
-import { DomainError } from "../../domain/errors.ts";
-import type { Clock } from "../../domain/ports/clock.ts";
-import type { AuthorizationRequest, OAuthProvider } from "../../domain/ports/oauth-provider.ts";
+import type { GrantedTokens } from "../../src/domain/connection.ts";
+import { DomainError } from "../../src/domain/errors.ts";
+import type { Clock } from "../../src/domain/ports/clock.ts";
+import type { AuthorizationRequest, OAuthProvider } from "../../src/domain/ports/oauth-provider.ts";
 
 /**
  * An OAuth provider that lives in memory: codes are whatever `issueCode` returned, tokens are

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { instantToLocal, type LocalDateTime } from "../../../src/emulator/calendar/calendar-time.ts";
+import { instantToLocal, type LocalDateTime } from "../../src/calendar/calendar-time.ts";
 
 /** What Intl says the wall clock reads: the reference instantToLocal's cached offsets must match. */
 function intlReading(instant: number, zone: string): LocalDateTime {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import { createGoogleEmulator } from "../src/google-emulator.ts";
 import {
   CALENDAR_EVENTS,
   CLIENT_ID,

@@ -1,5 +1,5 @@
-import type { Attendee, CalendarEvent, CalendarSummary } from "../../domain/calendar.ts";
-import { DomainError } from "../../domain/errors.ts";
+import type { Attendee, CalendarEvent, CalendarSummary } from "../../src/domain/calendar.ts";
+import { DomainError } from "../../src/domain/errors.ts";
 import { intervalOf } from "./in-memory-event-views.ts";
 
 /** How the fake calendar builds and checks the events it stores, as Google would. */

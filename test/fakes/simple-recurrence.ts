@@ -5,7 +5,7 @@ import {
   type LocalDate,
   type LocalDateTime,
   zonedToInstant,
-} from "../../domain/zoned-time.ts";
+} from "../../src/domain/zoned-time.ts";
 
 /**
  * Enough of RFC 5545 for a fake calendar: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY with INTERVAL,

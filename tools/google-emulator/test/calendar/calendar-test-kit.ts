@@ -5,8 +5,8 @@
  */
 
 import { Hono } from "hono";
-import { calendarRoutes } from "../../../src/emulator/calendar/calendar-routes.ts";
-import { EmulatorState } from "../../../src/emulator/emulator-state.ts";
+import { calendarRoutes } from "../../src/calendar/calendar-routes.ts";
+import { EmulatorState } from "../../src/emulator-state.ts";
 
 export const ANA = "ana@example.com";
 export const BOB = "bob@example.com";

@@ -12,7 +12,7 @@ import {
   OAuth2Client,
   OAuth2RequestError,
 } from "arctic";
-import { type RunningGoogleEmulator, startGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import { type RunningGoogleEmulator, startGoogleEmulator } from "../src/google-emulator.ts";
 import { CALENDAR_EVENTS, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "./oauth-test-helpers.ts";
 
 describe("arctic OAuth2Client against a running emulator", () => {

@@ -1,10 +1,4 @@
-import type { Clock } from "../../domain/ports/clock.ts";
-
-export class SystemClock implements Clock {
-  now(): Date {
-    return new Date();
-  }
-}
+import type { Clock } from "../../src/domain/ports/clock.ts";
 
 /** A clock tests move by hand. */
 export class FixedClock implements Clock {

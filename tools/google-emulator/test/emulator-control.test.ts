@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Hono } from "hono";
-import { createGoogleEmulator } from "../../src/emulator/google-emulator.ts";
+import { createGoogleEmulator } from "../src/google-emulator.ts";
 import { authorizePath, obtainTokens, postToken, redirectParams } from "./oauth-test-helpers.ts";
 
 function control(app: Hono, method: string, path: string, body?: unknown): Promise<Response> {

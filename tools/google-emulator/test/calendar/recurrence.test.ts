@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { formatInZone } from "../../../src/emulator/calendar/calendar-time.ts";
-import { expandRecurrence, type SeriesStart } from "../../../src/emulator/calendar/recurrence.ts";
-import { parseRecurrence, parseRuleTime } from "../../../src/emulator/calendar/recurrence-rule.ts";
+import { formatInZone } from "../../src/calendar/calendar-time.ts";
+import { expandRecurrence, type SeriesStart } from "../../src/calendar/recurrence.ts";
+import { parseRecurrence, parseRuleTime } from "../../src/calendar/recurrence-rule.ts";
 
 const ALL = { startBefore: Date.UTC(2100, 0, 1), skipBefore: Number.NEGATIVE_INFINITY, max: 1000 };
 

@@ -1,5 +1,5 @@
-import type { PendingAuthorization } from "../../domain/connection.ts";
-import type { PendingAuthorizations } from "../../domain/ports/pending-authorizations.ts";
+import type { PendingAuthorization } from "../../src/domain/connection.ts";
+import type { PendingAuthorizations } from "../../src/domain/ports/pending-authorizations.ts";
 
 export class InMemoryPendingAuthorizations implements PendingAuthorizations {
   readonly #byState = new Map<string, PendingAuthorization>();
