@@ -1,13 +1,17 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { writeSandboxRecord } from "../../src/app/cli/sandbox-record.ts";
 import type { ComposeOptions } from "../../src/app/compose.ts";
 import type { Config } from "../../src/app/config.ts";
 import { type RunningServer, startServer } from "../../src/app/server.ts";
+import { EmulatorState } from "../google-emulator/src/emulator-state.ts";
 import {
   type RunningGoogleEmulator,
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
   startGoogleEmulator,
 } from "../google-emulator/src/google-emulator.ts";
+import { restoreState, snapshotState } from "../google-emulator/src/state-file.ts";
 import { DEVELOPMENT_KEY_FILE, developmentEncryptionKey, readOrCreateSecret } from "./development-secrets.ts";
 import { sandboxBanner } from "./sandbox-banner.ts";
 
@@ -42,7 +46,8 @@ export async function startSandbox(
           "dev-api-key",
           () => `dev-${crypto.randomUUID().replaceAll("-", "")}`,
         );
-  const emulator = await startEmulatorBeside(config);
+  const googleState = openEmulatorState(config.dataDir);
+  const emulator = await startEmulatorBeside(config, googleState.state);
   const sandboxConfig: Config = {
     ...toSandboxConfig(config, emulator.url),
     server: {
@@ -54,6 +59,7 @@ export async function startSandbox(
   try {
     server = await startServer(sandboxConfig, options);
   } catch (error) {
+    googleState.close();
     await emulator.stop();
     throw error;
   }
@@ -81,6 +87,7 @@ export async function startSandbox(
     stop: async () => {
       await server.stop();
       await emulator.stop();
+      googleState.close();
     },
   };
 }
@@ -108,8 +115,9 @@ function toSandboxConfig(config: Config, emulatorUrl: string): Config {
 const EMULATOR_HOST = "127.0.0.1";
 
 /** The emulator listens on the next port up when it is free, so its URLs stay stable across restarts. */
-async function startEmulatorBeside(config: Config): Promise<RunningGoogleEmulator> {
+async function startEmulatorBeside(config: Config, state: EmulatorState): Promise<RunningGoogleEmulator> {
   const options = {
+    state,
     hostname: EMULATOR_HOST,
     accounts: SANDBOX_ACCOUNTS,
     clients: [
@@ -127,4 +135,47 @@ async function startEmulatorBeside(config: Config): Promise<RunningGoogleEmulato
   } catch {
     return startGoogleEmulator({ ...options, port: 0 });
   }
+}
+
+/** The emulated Google's grants and calendars live in the data folder too, like our tokens. */
+export const EMULATOR_STATE_FILE = "google-emulator.json";
+
+/** How often the emulator's state is written when it changed; a kill -9 loses at most this. */
+const SAVE_EVERY_MS = 500;
+
+/**
+ * The emulator's state, read back from the data folder, and written there again whenever it
+ * changes (and once more at close), so a restarted sandbox finds every grant and booking.
+ */
+function openEmulatorState(dataDir: string): { state: EmulatorState; close(): void } {
+  const file = path.join(dataDir, EMULATOR_STATE_FILE);
+  const state = new EmulatorState();
+  let saved = "";
+  try {
+    saved = fs.readFileSync(file, "utf8");
+    restoreState(state, saved);
+  } catch (error) {
+    // No file yet is the first start; an unreadable one is set aside rather than lost.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      fs.renameSync(file, `${file}.unreadable-${Date.now()}`);
+      saved = "";
+    }
+  }
+  const save = (): void => {
+    const text = snapshotState(state);
+    if (text === saved) return;
+    const scratch = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(scratch, text, { mode: 0o600 });
+    fs.renameSync(scratch, file);
+    saved = text;
+  };
+  const timer = setInterval(save, SAVE_EVERY_MS);
+  timer.unref();
+  return {
+    state,
+    close: () => {
+      clearInterval(timer);
+      save();
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * tokens, calendars, counters and injected faults. The OAuth routes and the Calendar routes
  * share one instance, so a token issued by `/token` is what `/calendar/v3` checks.
  *
- * Nothing here is persisted: the emulator is for the sandbox and for tests.
+ * It lives in memory; the sandbox keeps a snapshot of it in its data folder (state-file.ts).
  */
 
 export interface EmulatorAccount {
