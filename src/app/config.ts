@@ -58,13 +58,25 @@ export interface Config {
   dataDir: string;
 }
 
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+/** Every problem found in the environment at once, each naming the variable the operator set. */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
+  readonly problems: ConfigProblem[];
+  /** The first problem's variable. */
+  readonly variable: string;
+
+  constructor(variable: string, problem: string);
+  constructor(problems: ConfigProblem[]);
+  constructor(first: string | ConfigProblem[], problem = "") {
+    const problems = typeof first === "string" ? [{ variable: first, problem }] : first;
+    super(problems.map((p) => `${p.variable}: ${p.problem}`).join("; "));
     this.name = "ConfigError";
+    this.problems = problems;
+    this.variable = problems[0]?.variable ?? "environment";
   }
 }
 
@@ -109,7 +121,29 @@ const list = (separator: RegExp) =>
         .filter((item) => item !== ""),
     );
 
-const port = z.coerce.number().int().min(0).max(65535);
+const PORT_PROBLEM = "must be a whole number from 0 to 65535";
+const port = z.coerce
+  .number({ error: PORT_PROBLEM })
+  .int(PORT_PROBLEM)
+  .min(0, PORT_PROBLEM)
+  .max(65535, PORT_PROBLEM);
+
+const databaseUrl = optionalText.refine(
+  (value) => value === undefined || (URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol)),
+  "must be a postgres:// or postgresql:// URL",
+);
+
+/** A browser origin: scheme, host and optional port, nothing after it. */
+const origins = list(/,/).refine(
+  (values) => values.every(isOrigin),
+  "every entry must be an origin such as https://app.example.com (scheme, host, optional port; no path)",
+);
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const parsed = new URL(value);
+  return /^https?:$/.test(parsed.protocol) && parsed.origin === value.replace(/\/$/, "");
+}
 
 const environment = z.object({
   NODE_ENV: optionalText,
@@ -120,7 +154,7 @@ const environment = z.object({
     (keys) => keys.every((key) => key.length >= 16),
     "every key must be at least 16 characters",
   ),
-  CALENDAR_SERVER_ALLOWED_ORIGINS: list(/,/),
+  CALENDAR_SERVER_ALLOWED_ORIGINS: origins,
   CALENDAR_SERVER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65536),
   // Google allows 600 Calendar requests a minute per user and 10,000 per project; a tool call
   // makes one to three of them.
@@ -144,8 +178,8 @@ const environment = z.object({
   TOKEN_STORAGE_TYPE: z.enum(["sqlite", "encrypted_file", "database"]).default("sqlite"),
   TOKEN_DB_PATH: optionalText,
   TOKEN_VAULT_DIR: z.string().trim().min(1).default("./data/vault"),
-  TOKEN_DATABASE_URL: optionalText,
-  DATABASE_URL: optionalText,
+  TOKEN_DATABASE_URL: databaseUrl,
+  DATABASE_URL: databaseUrl,
   TOKEN_DATABASE_SCHEMA: z
     .string()
     .trim()
@@ -159,12 +193,15 @@ const environment = z.object({
   TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(/,/),
 });
 
-/** @throws ConfigError naming the first bad variable */
+/** @throws ConfigError naming every bad variable */
 export function loadConfig(env: Record<string, string | undefined> = Bun.env): Config {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(String(issue?.path[0] ?? "environment"), issue?.message ?? "invalid");
+    const problems = parsed.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "environment"),
+      problem: issue.message,
+    }));
+    throw new ConfigError(uniqueByVariable(problems));
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
@@ -174,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
   const port = e.CALENDAR_SERVER_PORT;
   const baseUrl = trimSlash(e.CALENDAR_SERVER_BASE_URL ?? `http://localhost:${port}`);
 
+  const keyProblems: ConfigProblem[] = [];
   const config: Config = {
     production,
     sandbox,
@@ -212,69 +250,84 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       key:
         e.TOKEN_ENCRYPTION_KEY === undefined
           ? null
-          : decodeKey("TOKEN_ENCRYPTION_KEY", e.TOKEN_ENCRYPTION_KEY),
-      previousKeys: e.TOKEN_ENCRYPTION_PREVIOUS_KEYS.map((key) =>
-        decodeKey("TOKEN_ENCRYPTION_PREVIOUS_KEYS", key),
+          : decodeKey("TOKEN_ENCRYPTION_KEY", e.TOKEN_ENCRYPTION_KEY, keyProblems),
+      previousKeys: e.TOKEN_ENCRYPTION_PREVIOUS_KEYS.flatMap(
+        (key) => decodeKey("TOKEN_ENCRYPTION_PREVIOUS_KEYS", key, keyProblems) ?? [],
       ),
     },
     dataDir: e.CALENDAR_SERVER_DATA_DIR,
   };
-  checkCompleteness(config, hasGoogleCredentials);
+  const problems = uniqueByVariable([
+    ...keyProblems,
+    ...completenessProblems(config, {
+      hasGoogleCredentials,
+      redirectUriSet: e.GOOGLE_OAUTH_REDIRECT_URI !== undefined,
+    }),
+  ]);
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
+function uniqueByVariable(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.variable) && seen.add(p.variable));
+}
+
 /** What must hold before the server may start: strict in production, sandbox otherwise. */
-function checkCompleteness(config: Config, hasGoogleCredentials: boolean): void {
+function completenessProblems(
+  config: Config,
+  facts: { hasGoogleCredentials: boolean; redirectUriSet: boolean },
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (variable: string, problem: string): void => {
+    problems.push({ variable, problem });
+  };
   const { google } = config;
-  if (hasGoogleCredentials && (google.clientId === "" || google.clientSecret === "")) {
+  if (facts.hasGoogleCredentials && (google.clientId === "" || google.clientSecret === "")) {
     const missing = google.clientId === "" ? "GOOGLE_OAUTH_CLIENT_ID" : "GOOGLE_OAUTH_CLIENT_SECRET";
-    throw new ConfigError(missing, "is required when the other Google OAuth credential is set");
+    add(missing, "is required when the other Google OAuth credential is set");
   }
   if (config.storage.type === "database" && config.storage.databaseUrl === null) {
-    throw new ConfigError(
-      "TOKEN_DATABASE_URL",
-      "is required when TOKEN_STORAGE_TYPE=database (or set DATABASE_URL)",
-    );
+    add("TOKEN_DATABASE_URL", "is required when TOKEN_STORAGE_TYPE=database (or set DATABASE_URL)");
   }
-  if (!config.production) return;
-  if (!hasGoogleCredentials) {
-    throw new ConfigError(
-      "GOOGLE_OAUTH_CLIENT_ID",
-      "is required in production (the sandbox is for development only)",
-    );
+  if (!config.production) return problems;
+  if (!facts.hasGoogleCredentials) {
+    add("GOOGLE_OAUTH_CLIENT_ID", "is required in production (the sandbox is for development only)");
   }
   if (config.encryption.key === null) {
-    throw new ConfigError(
-      "TOKEN_ENCRYPTION_KEY",
-      "is required in production (generate one: bun run cli keygen)",
-    );
+    add("TOKEN_ENCRYPTION_KEY", "is required in production (generate one: bun run cli keygen)");
   }
   if (config.server.apiKeys.length === 0) {
-    throw new ConfigError("CALENDAR_SERVER_API_KEYS", "is required in production (at least one key)");
+    add("CALENDAR_SERVER_API_KEYS", "is required in production (at least one key)");
   }
-  requireHttps("GOOGLE_OAUTH_REDIRECT_URI", google.redirectUri);
-  requireHttps("CALENDAR_SERVER_BASE_URL", config.server.baseUrl);
+  const httpsProblem = "must use https:// outside localhost (OAuth requires HTTPS)";
+  const baseUrlInsecure = !isHttpsOrLoopback(config.server.baseUrl);
+  if (baseUrlInsecure) add("CALENDAR_SERVER_BASE_URL", httpsProblem);
+  // An unset redirect URI is derived from the base URL: the base URL is what the operator set.
+  if (!isHttpsOrLoopback(google.redirectUri) && (facts.redirectUriSet || !baseUrlInsecure)) {
+    add("GOOGLE_OAUTH_REDIRECT_URI", httpsProblem);
+  }
+  return problems;
 }
 
 /** HTTPS is mandatory for OAuth, except on this machine's loopback. */
-function requireHttps(variable: string, value: string): void {
+function isHttpsOrLoopback(value: string): boolean {
   const parsed = new URL(value);
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
-  if (parsed.protocol !== "https:" && !loopback) {
-    throw new ConfigError(variable, "must use https:// outside localhost (OAuth requires HTTPS)");
-  }
+  return parsed.protocol === "https:" || loopback;
 }
 
-/** A 32-byte key (base64 or hex); the error names the variable, never the key. */
-function decodeKey(variable: string, text: string): Uint8Array {
+/** A 32-byte key (base64 or hex), or null with a problem that names the variable, never the key. */
+function decodeKey(variable: string, text: string, problems: ConfigProblem[]): Uint8Array | null {
   try {
     return parseEncryptionKey(text);
   } catch (error) {
     const reason = error instanceof InvalidEncryptionKeyError ? error.message : "cannot be decoded";
-    throw new ConfigError(
+    problems.push({
       variable,
-      `must decode (base64 or hex) to exactly 32 bytes: ${reason} (bun run cli keygen makes one)`,
-    );
+      problem: `must decode (base64 or hex) to exactly 32 bytes: ${reason} (bun run cli keygen makes one)`,
+    });
+    return null;
   }
 }
 

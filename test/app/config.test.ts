@@ -96,4 +96,57 @@ describe("configuration", () => {
     });
     expect(config.production).toBe(true);
   });
+
+  test("every bad variable is reported at once, each by its own name", () => {
+    try {
+      loadConfig({
+        CALENDAR_SERVER_PORT: "seventy",
+        CALENDAR_SERVER_LOG_LEVEL: "verbose",
+        CALENDAR_SERVER_ALLOWED_ORIGINS: "https://app.example.com/path",
+        TOKEN_DATABASE_URL: "mysql://db/x",
+      });
+      throw new Error("config was accepted");
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const variables = (error as ConfigError).problems.map((p) => p.variable).sort();
+      expect(variables).toEqual([
+        "CALENDAR_SERVER_ALLOWED_ORIGINS",
+        "CALENDAR_SERVER_LOG_LEVEL",
+        "CALENDAR_SERVER_PORT",
+        "TOKEN_DATABASE_URL",
+      ]);
+    }
+    const production3 = failure({
+      ...production,
+      TOKEN_ENCRYPTION_KEY: "short",
+      CALENDAR_SERVER_API_KEYS: "",
+      GOOGLE_OAUTH_REDIRECT_URI: "http://calendar.example.com/oauth/callback",
+    });
+    expect(production3).toContain("TOKEN_ENCRYPTION_KEY: must decode");
+    expect(production3).toContain("CALENDAR_SERVER_API_KEYS: is required in production");
+    expect(production3).toContain("GOOGLE_OAUTH_REDIRECT_URI: must use https://");
+  });
+
+  test("an http:// base URL is blamed on CALENDAR_SERVER_BASE_URL, not on the redirect URI derived from it", () => {
+    const { GOOGLE_OAUTH_REDIRECT_URI: _unset, ...withoutRedirect } = production;
+    const message = failure({ ...withoutRedirect, CALENDAR_SERVER_BASE_URL: "http://calendar.example.com" });
+    expect(message).toBe(
+      "CALENDAR_SERVER_BASE_URL: must use https:// outside localhost (OAuth requires HTTPS)",
+    );
+  });
+
+  test("TOKEN_DATABASE_URL must be a PostgreSQL URL; allowed origins must be bare origins", () => {
+    expect(failure({ TOKEN_DATABASE_URL: "not a url" })).toContain("TOKEN_DATABASE_URL");
+    expect(failure({ DATABASE_URL: "https://db.example.com" })).toContain("DATABASE_URL");
+    expect(loadConfig({ TOKEN_DATABASE_URL: "postgresql://u@127.0.0.1:5432/test" }).storage.databaseUrl).toBe(
+      "postgresql://u@127.0.0.1:5432/test",
+    );
+    expect(failure({ CALENDAR_SERVER_ALLOWED_ORIGINS: "app.example.com" })).toContain(
+      "CALENDAR_SERVER_ALLOWED_ORIGINS",
+    );
+    expect(
+      loadConfig({ CALENDAR_SERVER_ALLOWED_ORIGINS: "https://app.example.com, http://localhost:3000" }).server
+        .allowedOrigins,
+    ).toEqual(["https://app.example.com", "http://localhost:3000"]);
+  });
 });

@@ -19,7 +19,8 @@ try {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(`Configuration error: ${error.message}`);
+    const lines = error.problems.map((p) => `  ${p.variable}: ${p.problem}`);
+    console.error(`Configuration error${lines.length > 1 ? "s" : ""}:\n${lines.join("\n")}`);
   } else {
     console.error(`Start-up failed: ${error instanceof Error ? error.message : String(error)}`);
   }
