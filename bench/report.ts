@@ -1,5 +1,6 @@
 import type { GoogleCallsSection } from "./section-google-calls.ts";
 import type { McpSection, RunFigures, Variant } from "./section-mcp.ts";
+import type { MemorySection } from "./section-memory.ts";
 import type { RefreshSection, StormFigures } from "./section-refresh.ts";
 import type { VaultSection } from "./section-vault.ts";
 
@@ -162,6 +163,34 @@ export function googleCallsTable(section: GoogleCallsSection): string {
       tool.withinBudget ? "yes" : "NO",
       tool.ok ? "yes" : "NO",
     ]),
+  );
+}
+
+export function memoryTable(section: MemorySection): string {
+  const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+  return table(
+    [
+      "events x description",
+      "concurrent calls",
+      "idle RSS MiB",
+      "peak RSS MiB",
+      "peak/idle",
+      "largest answer KiB",
+      "rate_limited",
+      "failed",
+    ],
+    [
+      [
+        `${section.sizes.events} x ${section.sizes.descriptionBytes} B`,
+        section.sizes.concurrentCalls,
+        mib(section.idleRssBytes),
+        mib(section.peakRssBytes),
+        section.peakRatio,
+        Math.round(section.largestAnswerBytes / 1024),
+        section.refusedRateLimited,
+        section.failed,
+      ],
+    ],
   );
 }
 

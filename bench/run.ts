@@ -5,6 +5,7 @@ import { type CpuPlan, describeCpuPlan, pinBenchProcesses } from "./cpu-pinning.
 import {
   googleCallsTable,
   mcpTables,
+  memoryTable,
   refreshTable,
   type Target,
   targetsTable,
@@ -12,10 +13,11 @@ import {
 } from "./report.ts";
 import { benchGoogleCalls, type GoogleCallsSection } from "./section-google-calls.ts";
 import { benchMcp, type McpSection, type McpSizes } from "./section-mcp.ts";
+import { benchMemory, type MemorySection, type MemorySizes } from "./section-memory.ts";
 import { benchRefreshStorm, type RefreshSection, type RefreshSizes } from "./section-refresh.ts";
 import { benchVaults, type VaultSection, type VaultSizes } from "./section-vault.ts";
 import { startStack } from "./stack.ts";
-import { googleCallTargets, mcpTargets, refreshTargets, vaultTargets } from "./targets.ts";
+import { googleCallTargets, mcpTargets, memoryTargets, refreshTargets, vaultTargets } from "./targets.ts";
 
 /**
  * `bun run bench [--quick] [--no-pin] [--out DIR]`: the performance figures of docs/performance.md. Every
@@ -38,6 +40,7 @@ export interface BenchResult {
     mcp: McpSection;
     refreshStorm: RefreshSection;
     vaultScale: VaultSection;
+    memory: MemorySection;
   };
   targets: Target[];
 }
@@ -46,6 +49,7 @@ interface Sizes {
   mcp: McpSizes;
   refresh: RefreshSizes;
   vault: Omit<VaultSizes, "deadline">;
+  memory: MemorySizes;
   /** The whole run's budget, ms: section 3 skips store sizes that would not fit. */
   budgetMs: number;
 }
@@ -69,6 +73,7 @@ const QUICK: Sizes = {
     gets: 50,
     puts: 10,
   },
+  memory: { events: 60, descriptionBytes: 8192, concurrentCalls: 8 },
   budgetMs: 120_000,
 };
 
@@ -95,6 +100,8 @@ const FULL: Sizes = {
     gets: 2000,
     puts: 200,
   },
+  // Issue 10's report: 600 events with 8 KB descriptions, 40 concurrent calls.
+  memory: { events: 600, descriptionBytes: 8192, concurrentCalls: 40 },
   budgetMs: 570_000,
 };
 
@@ -113,6 +120,7 @@ export async function runBench(options: {
   let googleCalls: GoogleCallsSection;
   let mcp: McpSection;
   let refreshStorm: RefreshSection;
+  let memory: MemorySection;
   try {
     log("4. Google calls per tool call");
     googleCalls = await benchGoogleCalls(stack, log);
@@ -120,6 +128,8 @@ export async function runBench(options: {
     mcp = await benchMcp(stack, sizes.mcp, log);
     log("2. Refresh storm");
     refreshStorm = await benchRefreshStorm(stack, sizes.refresh, log);
+    log("5. Memory under large answers");
+    memory = await benchMemory(stack, sizes.memory, log);
   } finally {
     await stack.stop();
   }
@@ -144,12 +154,13 @@ export async function runBench(options: {
       kernel: `${os.type()} ${os.release()}`,
     },
     cpus,
-    sections: { googleCalls, mcp, refreshStorm, vaultScale },
+    sections: { googleCalls, mcp, refreshStorm, vaultScale, memory },
     targets: [
       ...mcpTargets(mcp),
       ...refreshTargets(refreshStorm),
       ...vaultTargets(vaultScale),
       ...googleCallTargets(googleCalls),
+      ...memoryTargets(memory),
     ],
   };
 }
@@ -172,6 +183,9 @@ export function render(result: BenchResult): string {
     "",
     "4. Google requests per tool call (counted at the emulator)",
     googleCallsTable(sections.googleCalls),
+    "",
+    "5. Memory under large answers (peak RSS against the same server idle)",
+    memoryTable(sections.memory),
     "",
     "Targets",
     targetsTable(result.targets),

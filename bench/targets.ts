@@ -1,6 +1,7 @@
 import type { Target } from "./report.ts";
 import type { GoogleCallsSection } from "./section-google-calls.ts";
 import type { McpSection } from "./section-mcp.ts";
+import { MEMORY_PEAK_CEILING_RATIO, type MemorySection } from "./section-memory.ts";
 import type { RefreshSection } from "./section-refresh.ts";
 import type { VaultSection } from "./section-vault.ts";
 
@@ -68,4 +69,34 @@ export function googleCallTargets(section: GoogleCallsSection): Target[] {
     limit: `<= ${tool.budget}`,
     met: tool.ok && tool.withinBudget,
   }));
+}
+
+/** The largest answer one tool call may send (the cap of issue 10 §4, with room for the envelope). */
+export const ANSWER_CEILING_BYTES = 1024 * 1024;
+
+export function memoryTargets(section: MemorySection): Target[] {
+  const label = `${section.sizes.concurrentCalls} x list_events over ${section.sizes.events} long events`;
+  return [
+    {
+      section: "5 memory",
+      name: `${label}: peak RSS / idle RSS`,
+      value: section.peakRatio,
+      limit: `<= ${MEMORY_PEAK_CEILING_RATIO}`,
+      met: section.peakRatio <= MEMORY_PEAK_CEILING_RATIO,
+    },
+    {
+      section: "5 memory",
+      name: `${label}: largest answer, bytes`,
+      value: section.largestAnswerBytes,
+      limit: `<= ${ANSWER_CEILING_BYTES}`,
+      met: section.largestAnswerBytes <= ANSWER_CEILING_BYTES,
+    },
+    {
+      section: "5 memory",
+      name: `${label}: failed calls (a rate_limited answer is not a failure)`,
+      value: section.failed,
+      limit: "0",
+      met: section.failed === 0,
+    },
+  ];
 }
