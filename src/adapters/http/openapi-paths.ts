@@ -125,7 +125,22 @@ export function openApiPaths(): Record<string, Record<string, unknown>> {
             },
           },
           "202": { description: "Accepted (a notification or response; nothing to answer)" },
-          ...errors(["400", "401", "403", "413"]),
+          ...errors(["400", "401", "413"]),
+          ...rpcErrors({
+            "403": "This Origin (or Host) may not call the MCP endpoint (DNS-rebinding defence)",
+            "406": "Accept does not cover application/json",
+            "415": "Content-Type is not application/json",
+            "429": "This API key is over its request budget; see Retry-After",
+          }),
+        },
+      },
+      get: {
+        tags: ["mcp"],
+        operationId: "mcpGet",
+        summary: "Not served: this server keeps no sessions or server-sent event streams",
+        responses: {
+          ...errors(["401"]),
+          ...rpcErrors({ "405": "Method Not Allowed (Allow: POST)" }),
         },
       },
     },
@@ -187,6 +202,25 @@ function errors(statuses: string[], html = false): Record<string, unknown> {
   };
   return Object.fromEntries(
     statuses.map((status) => [status, { description: ERROR_DESCRIPTIONS[status], content }]),
+  );
+}
+
+/**
+ * /mcp refuses at the transport with a JSON-RPC error object (id null), as MCP clients expect;
+ * a 429 carries Retry-After.
+ */
+function rpcErrors(descriptions: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(descriptions).map(([status, description]) => [
+      status,
+      {
+        description,
+        content: { "application/json": { schema: JSON_RPC_MESSAGE } },
+        ...(status === "429"
+          ? { headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer" } } } }
+          : {}),
+      },
+    ]),
   );
 }
 

@@ -42,6 +42,7 @@ const ENDPOINTS = [
   "POST /oauth/disconnect",
   "GET /healthz",
   "POST /mcp",
+  "GET /mcp",
   "GET /metrics",
 ];
 
@@ -159,6 +160,49 @@ describe("GET /openapi.json", () => {
       const body = (await response.json()) as { servers: unknown; paths: Record<string, unknown> };
       expect(body.servers).toEqual([{ url: "http://127.0.0.1:61234" }]);
       expect(Object.keys(body.paths)).toContain("/oauth/status/{customer_id}");
+    } finally {
+      await composed.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("every status the real /mcp answers is documented for it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openapi-mcp-"));
+    const key = "composed-api-key-0123456789";
+    const config = loadConfig({
+      CALENDAR_SERVER_API_KEYS: key,
+      CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: "5",
+      TOKEN_DB_PATH: path.join(dir, "tokens.db"),
+      TOKEN_ENCRYPTION_KEY: generateEncryptionKey(),
+    });
+    const composed = await composeServer(config, { logger: new MemoryLogger() });
+    const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+    const call = (method: string, headers: Record<string, string>, body?: string) =>
+      composed.app.request("/mcp", { method, headers: { authorization: `Bearer ${key}`, ...headers }, body });
+    try {
+      const seen: Array<[string, number]> = [
+        ["post", (await composed.app.request("/mcp", { method: "POST", body: ping })).status],
+        ["post", (await call("POST", { "content-type": "text/plain" }, ping)).status],
+        [
+          "post",
+          (await call("POST", { "content-type": "application/json", accept: "text/html" }, ping)).status,
+        ],
+        [
+          "post",
+          (await call("POST", { "content-type": "application/json", origin: "https://evil.example" }, ping))
+            .status,
+        ],
+        ["get", (await call("GET", {})).status],
+      ];
+      let limited = 0;
+      for (let i = 0; i < 10 && limited !== 429; i += 1) {
+        limited = (await call("POST", { "content-type": "application/json" }, ping)).status;
+      }
+      seen.push(["post", limited]);
+      expect(seen.map(([, status]) => status).sort()).toEqual([401, 403, 405, 406, 415, 429]);
+      for (const [method, status] of seen) {
+        expect(Object.keys(paths["/mcp"]?.[method]?.responses ?? {})).toContain(String(status));
+      }
     } finally {
       await composed.close();
       fs.rmSync(dir, { recursive: true, force: true });
