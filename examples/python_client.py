@@ -6,7 +6,9 @@ Standard library only. One bare JSON-RPC ``tools/call`` POSTed to ``{MCP_URL}/mc
 
     MCP_URL=http://localhost:60000 MCP_API_KEY=... python3 examples/python_client.py \
         --customer-id user-123 --summary "Dentist" \
-        --start 2026-03-10T15:00:00+01:00 --end 2026-03-10T16:00:00+01:00
+        --start 2027-03-10T15:00:00+01:00 --end 2027-03-10T16:00:00+01:00
+
+Without --start and --end it books tomorrow from 15:00 to 16:00 (this machine's local time).
 
 Prints the tool's structured answer as JSON. Exit status: 0 booked, 1 the tool refused (the
 error is printed, e.g. calendar_not_connected with the authorization_url to give the user),
@@ -14,6 +16,7 @@ error is printed, e.g. calendar_not_connected with the authorization_url to give
 """
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -59,8 +62,10 @@ def main(argv=None):
                         help="API key (env MCP_API_KEY)")
     parser.add_argument("--customer-id", default=os.environ.get("CUSTOMER_ID", "user-123"))
     parser.add_argument("--summary", default="Cita de prueba")
-    parser.add_argument("--start", default="2026-03-10T15:00:00+01:00")
-    parser.add_argument("--end", default="2026-03-10T16:00:00+01:00")
+    tomorrow = (datetime.datetime.now().astimezone() + datetime.timedelta(days=1)).replace(
+        hour=15, minute=0, second=0, microsecond=0)
+    parser.add_argument("--start", default=tomorrow.isoformat())
+    parser.add_argument("--end", default=(tomorrow + datetime.timedelta(hours=1)).isoformat())
     parser.add_argument("--idempotency-key", default=None,
                         help="reuse to make a retried booking answer the same event")
     args = parser.parse_args(argv)

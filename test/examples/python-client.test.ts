@@ -55,8 +55,10 @@ describe("examples/python_client.py", () => {
       summary: "Cita dentista",
       status: "confirmed",
       created: true,
-      start: { date_time: "2026-03-10T15:00:00+01:00" },
     });
+    // The default slot is tomorrow at 15:00 local time: never in the past.
+    expect(Date.parse(booked.start.date_time)).toBeGreaterThan(Date.now());
+    expect(booked.start.date_time).toMatch(/T15:00:00/);
     expect(world.calendar.storedEvents().map((event) => event.summary)).toEqual(["Cita dentista"]);
 
     const replay = await runExample(
