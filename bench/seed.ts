@@ -5,6 +5,7 @@ import { DEFAULT_SCOPES } from "../src/app/config.ts";
 import type { Connection } from "../src/domain/connection.ts";
 import type { CustomerId } from "../src/domain/customer-id.ts";
 import type { BenchGrant } from "./emulator-process.ts";
+import { BENCH_CLIENT_ID } from "./processes.ts";
 
 /**
  * Putting customers in a store quickly. Records are sealed by the vault's own codec and sealer,
@@ -35,6 +36,7 @@ export function connectionFrom(customerId: CustomerId, grant: BenchGrant, expire
     state: { kind: "connected" },
     connectedAt: now,
     updatedAt: now,
+    oauthClientId: BENCH_CLIENT_ID,
   };
 }
 
@@ -55,6 +57,7 @@ export function syntheticConnection(index: number): Connection {
     state: { kind: "connected" },
     connectedAt: now,
     updatedAt: now,
+    oauthClientId: BENCH_CLIENT_ID,
   };
 }
 

@@ -11,6 +11,7 @@ import { metricsApp } from "../adapters/metrics/metrics-app.ts";
 import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { isDomainError } from "../domain/errors.ts";
+import type { OAuthClients } from "../domain/oauth-clients.ts";
 import type { Clock } from "../domain/ports/clock.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
@@ -111,11 +112,13 @@ export function composeServices(
     clock,
     metrics?.onGoogleCall,
   );
+  const clients = oauthClients(config);
   const refresh = new RefreshToken({
     vault,
     oauth,
     lock,
     clock,
+    clients,
     onRefresh: (outcome) => {
       logger.log("info", "token_refresh", { outcome });
       metrics?.onRefresh(outcome);
@@ -131,7 +134,7 @@ export function composeServices(
     connect: new ConnectCalendar({ oauth, pending, vault, lock, clock }),
     refresh,
     disconnect: new DisconnectCalendar({ vault, oauth, lock }),
-    status: new GetConnectionStatus({ vault }),
+    status: new GetConnectionStatus({ vault, clients }),
     listCalendars: new ListCalendars(calendarDeps),
     listEvents: new ListEvents(calendarDeps),
     getEvent: new GetEvent(calendarDeps),
@@ -151,4 +154,12 @@ async function checkHealth(storage: Storage): Promise<HealthReport> {
   } catch (error) {
     return { ok: false, checks: { storage: isDomainError(error) ? error.code : "storage_unavailable" } };
   }
+}
+
+/** The configured OAuth client, and the earlier ones whose grants are still honoured. */
+function oauthClients(config: Config): OAuthClients {
+  return {
+    current: config.google.clientId,
+    stillUsable: config.google.previousClients.map((client) => client.clientId),
+  };
 }

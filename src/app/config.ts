@@ -38,6 +38,11 @@ export interface Config {
     calendarApiUrl: string;
     scopes: string[];
     timeoutMs: number;
+    /**
+     * GOOGLE_OAUTH_PREVIOUS_CLIENTS: clients this server switched away from; their customers'
+     * grants keep working (refreshed with their own credentials) until the user reconnects.
+     */
+    previousClients: Array<{ clientId: string; clientSecret: string }>;
   };
   storage: {
     type: "sqlite" | "encrypted_file" | "database";
@@ -174,6 +179,10 @@ const environment = z.object({
     (scopes) => !scopes.includes("https://www.googleapis.com/auth/calendar"),
     "the broad calendar scope is refused; use the narrow calendar.* scopes",
   ),
+  GOOGLE_OAUTH_PREVIOUS_CLIENTS: list(/,/).refine(
+    (pairs) => pairs.every((pair) => /^[^:\s]+:\S+$/.test(pair)),
+    "must be comma-separated client_id:client_secret pairs",
+  ),
   GOOGLE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TOKEN_STORAGE_TYPE: z.enum(["sqlite", "encrypted_file", "database"]).default("sqlite"),
   TOKEN_DB_PATH: optionalText,
@@ -236,6 +245,10 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       calendarApiUrl: e.GOOGLE_CALENDAR_API_URL,
       scopes: e.GOOGLE_OAUTH_SCOPES.length > 0 ? e.GOOGLE_OAUTH_SCOPES : DEFAULT_SCOPES,
       timeoutMs: e.GOOGLE_HTTP_TIMEOUT_MS,
+      previousClients: e.GOOGLE_OAUTH_PREVIOUS_CLIENTS.map((pair) => {
+        const colon = pair.indexOf(":");
+        return { clientId: pair.slice(0, colon), clientSecret: pair.slice(colon + 1) };
+      }),
     },
     storage: {
       type: e.TOKEN_STORAGE_TYPE,

@@ -20,6 +20,8 @@ export interface GrantedTokens {
   scopes: string[] | null;
   /** The account's email, from the id_token; null when not granted. */
   email: string | null;
+  /** The OAuth client these tokens were issued to (a refresh must use the same client). */
+  clientId: string;
 }
 
 export type ConnectionState =
@@ -35,6 +37,11 @@ export interface Connection {
   state: ConnectionState;
   connectedAt: Date;
   updatedAt: Date;
+  /**
+   * The OAuth client that issued the grant; null for records stored before the client was
+   * recorded (they are taken to come from the configured client).
+   */
+  oauthClientId: string | null;
 }
 
 /** Public view of a connection: never carries a token. */
@@ -44,9 +51,14 @@ export interface ConnectionStatus {
   email: string | null;
   expiresAt: Date | null;
   scopes: string[];
-  /** Why `connected` is false when a record exists (e.g. "reauthorization_required"). */
+  /**
+   * Why `connected` is false: "not_connected", "reauthorization_required", or
+   * "oauth_client_changed" (the grant belongs to an OAuth client this server no longer uses).
+   */
   reason: string | null;
   connectedAt: Date | null;
+  /** Which OAuth client issued the grant, against the configured one; null when nothing is stored. */
+  oauthClient: "current" | "previous" | "changed" | null;
 }
 
 /** A started but unfinished authorization: single use, short-lived, bound to a customer. */

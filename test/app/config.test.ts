@@ -149,4 +149,18 @@ describe("configuration", () => {
         .allowedOrigins,
     ).toEqual(["https://app.example.com", "http://localhost:3000"]);
   });
+
+  test("GOOGLE_OAUTH_PREVIOUS_CLIENTS: client_id:client_secret pairs", () => {
+    expect(
+      loadConfig({ GOOGLE_OAUTH_PREVIOUS_CLIENTS: "a.apps.googleusercontent.com:s3cr:et, b:c" }).google
+        .previousClients,
+    ).toEqual([
+      { clientId: "a.apps.googleusercontent.com", clientSecret: "s3cr:et" },
+      { clientId: "b", clientSecret: "c" },
+    ]);
+    expect(loadConfig({}).google.previousClients).toEqual([]);
+    expect(failure({ GOOGLE_OAUTH_PREVIOUS_CLIENTS: "no-secret" })).toContain(
+      "GOOGLE_OAUTH_PREVIOUS_CLIENTS",
+    );
+  });
 });

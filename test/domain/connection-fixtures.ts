@@ -36,6 +36,7 @@ export function aConnection(overrides: Partial<Connection> = {}): Connection {
     state: { kind: "connected" },
     connectedAt: now,
     updatedAt: now,
+    oauthClientId: "fake-client.apps.googleusercontent.com",
     ...overrides,
   };
 }

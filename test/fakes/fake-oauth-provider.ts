@@ -23,6 +23,10 @@ export class FakeOAuthProvider implements OAuthProvider {
   refreshDelayMs = 5;
   tokenLifetimeMs = 3600 * 1000;
   rotateRefreshTokens = false;
+  /** The OAuth client this fake plays; grants record it. */
+  clientId = "fake-client.apps.googleusercontent.com";
+  /** The client id each refresh was asked to use (null: the configured one). */
+  readonly refreshClientIds: Array<string | null> = [];
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -55,11 +59,18 @@ export class FakeOAuthProvider implements OAuthProvider {
     }
     const refreshToken = `refresh-${++this.#counter}`;
     this.#liveRefreshTokens.add(refreshToken);
-    return { ...this.#accessToken(), refreshToken, scopes: issued.scopes, email: issued.email };
+    return {
+      ...this.#accessToken(),
+      refreshToken,
+      scopes: issued.scopes,
+      email: issued.email,
+      clientId: this.clientId,
+    };
   }
 
-  async refresh(refreshToken: string): Promise<GrantedTokens> {
+  async refresh(refreshToken: string, clientId: string | null = null): Promise<GrantedTokens> {
     this.refreshCalls += 1;
+    this.refreshClientIds.push(clientId);
     await Bun.sleep(this.refreshDelayMs);
     if (this.refreshFailure !== null) throw this.refreshFailure;
     if (!this.#liveRefreshTokens.has(refreshToken)) {
@@ -71,7 +82,13 @@ export class FakeOAuthProvider implements OAuthProvider {
       rotated = `refresh-${++this.#counter}`;
       this.#liveRefreshTokens.add(rotated);
     }
-    return { ...this.#accessToken(), refreshToken: rotated, scopes: null, email: null };
+    return {
+      ...this.#accessToken(),
+      refreshToken: rotated,
+      scopes: null,
+      email: null,
+      clientId: clientId ?? this.clientId,
+    };
   }
 
   async revoke(token: string): Promise<boolean> {

@@ -46,6 +46,7 @@ export function connectionOf(write: number): Connection {
     state: { kind: "connected" },
     connectedAt: new Date(BASE_TIME),
     updatedAt: new Date(BASE_TIME + write * 1000),
+    oauthClientId: `client-${write}.apps.googleusercontent.com`,
   };
 }
 

@@ -27,6 +27,11 @@ export interface GoogleOAuthSettings {
   timeoutMs: number;
   /** For refresh and revoke only: a code exchange is single-use and never retried. */
   retry: RetryPolicy;
+  /**
+   * Clients this server switched away from (GOOGLE_OAUTH_PREVIOUS_CLIENTS): their grants are
+   * still refreshed with their own credentials until the user reconnects.
+   */
+  previousClients?: Array<{ clientId: string; clientSecret: string }>;
 }
 
 /**
@@ -36,6 +41,8 @@ export interface GoogleOAuthSettings {
 export class ArcticGoogleOAuthProvider implements OAuthProvider {
   readonly #settings: GoogleOAuthSettings;
   readonly #client: OAuth2Client;
+  /** The configured client and the previous ones, by client id (refresh only). */
+  readonly #refreshClients: Map<string, OAuth2Client>;
   readonly #clock: Clock;
   readonly #observe: GoogleCallObserver;
 
@@ -49,6 +56,14 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
     this.#clock = clock;
     this.#observe = observe;
     this.#client = new OAuth2Client(settings.clientId, settings.clientSecret, settings.redirectUri);
+    this.#refreshClients = new Map([[settings.clientId, this.#client]]);
+    for (const previous of settings.previousClients ?? []) {
+      if (previous.clientId === settings.clientId) continue;
+      this.#refreshClients.set(
+        previous.clientId,
+        new OAuth2Client(previous.clientId, previous.clientSecret, settings.redirectUri),
+      );
+    }
   }
 
   authorizationUrl(request: AuthorizationRequest): string {
@@ -75,22 +90,31 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
           this.#client.validateAuthorizationCode(this.#settings.tokenUrl, code, codeVerifier),
         ),
       );
-      return this.#granted(tokens);
+      return this.#granted(tokens, this.#settings.clientId);
     } catch (error) {
       throw translate(error, "exchange");
     }
   }
 
-  async refresh(refreshToken: string): Promise<GrantedTokens> {
+  async refresh(refreshToken: string, clientId: string | null = null): Promise<GrantedTokens> {
+    const issuer = clientId ?? this.#settings.clientId;
+    const client = this.#refreshClients.get(issuer);
+    if (client === undefined) {
+      throw new DomainError(
+        "reauthorization_required",
+        "The grant was issued to an OAuth client this server no longer holds credentials for",
+        { details: { reason: "oauth_client_changed" } },
+      );
+    }
     try {
       const tokens = await observed(this.#observe, "oauth_token", () =>
         withRetry(this.#settings.retry, isTransient, () =>
           withDeadline(this.#settings.timeoutMs, () =>
-            this.#client.refreshAccessToken(this.#settings.tokenUrl, refreshToken, []),
+            client.refreshAccessToken(this.#settings.tokenUrl, refreshToken, []),
           ),
         ),
       );
-      return this.#granted(tokens);
+      return this.#granted(tokens, issuer);
     } catch (error) {
       throw translate(error, "refresh");
     }
@@ -113,7 +137,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
     }
   }
 
-  #granted(tokens: OAuth2Tokens): GrantedTokens {
+  #granted(tokens: OAuth2Tokens, clientId: string): GrantedTokens {
     let accessToken: string;
     let expiresInSeconds: number;
     try {
@@ -130,6 +154,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
       expiresAt: new Date(this.#clock.now().getTime() + expiresInSeconds * 1000),
       scopes: tokens.hasScopes() ? tokens.scopes().filter((scope) => scope !== "") : null,
       email: emailFrom(tokens),
+      clientId,
     };
   }
 }
@@ -163,6 +188,14 @@ function translate(error: unknown, operation: Operation): DomainError {
       return new DomainError("reauthorization_required", "Google says the grant was revoked or has expired", {
         details: { google_error: error.code },
       });
+    }
+    if (error.code === "unauthorized_client" && operation === "refresh") {
+      // The refresh token was issued to another OAuth client: only a new consent mends that.
+      return new DomainError(
+        "reauthorization_required",
+        "Google says the grant belongs to another OAuth client",
+        { details: { google_error: error.code, reason: "oauth_client_changed" } },
+      );
     }
     if (operation === "exchange") {
       return new DomainError(

@@ -29,6 +29,8 @@ const connectionV1 = z.object({
   ]),
   connectedAt: isoDate,
   updatedAt: isoDate,
+  // Absent in records written before the issuing client was recorded.
+  oauthClientId: z.string().min(1).nullable().default(null),
 });
 
 const encoder = new TextEncoder();
@@ -54,6 +56,7 @@ export function encodeConnection(connection: Connection): Uint8Array {
           : { kind: state.kind, reason: state.reason, since: iso(state.since) },
       connectedAt: iso(connection.connectedAt),
       updatedAt: iso(connection.updatedAt),
+      oauthClientId: connection.oauthClientId,
     }),
   );
 }

@@ -80,5 +80,6 @@ function copyOf(connection: Connection): Connection {
         : { kind: state.kind, reason: state.reason, since: new Date(state.since.getTime()) },
     connectedAt: new Date(connection.connectedAt.getTime()),
     updatedAt: new Date(connection.updatedAt.getTime()),
+    oauthClientId: connection.oauthClientId,
   };
 }

@@ -4,7 +4,9 @@ import type { CustomerId } from "../../domain/customer-id.ts";
 /** A connection as the operator commands show it: never a token. */
 export interface ConnectionRow {
   customer_id: string;
-  state: "connected" | "reauthorization_required" | "not_connected" | "unreadable";
+  state: "connected" | "reauthorization_required" | "oauth_client_changed" | "not_connected" | "unreadable";
+  /** Which OAuth client issued the grant: the configured one, a previous one still honoured, or one no longer used. */
+  oauth_client: "current" | "previous" | "changed" | null;
   email: string | null;
   /** Expiry of the stored access token (refreshed automatically when used). */
   token_expires_at: string | null;
@@ -17,9 +19,10 @@ export function rowOf(status: ConnectionStatus): ConnectionRow {
     customer_id: status.customerId,
     state: status.connected
       ? "connected"
-      : status.reason === "not_connected"
-        ? "not_connected"
+      : status.reason === "not_connected" || status.reason === "oauth_client_changed"
+        ? status.reason
         : "reauthorization_required",
+    oauth_client: status.oauthClient,
     email: status.email,
     token_expires_at: status.expiresAt?.toISOString() ?? null,
     scopes: status.scopes,
@@ -32,6 +35,7 @@ export function unreadableRow(customerId: CustomerId): ConnectionRow {
   return {
     customer_id: customerId,
     state: "unreadable",
+    oauth_client: null,
     email: null,
     token_expires_at: null,
     scopes: [],
@@ -42,6 +46,7 @@ export function unreadableRow(customerId: CustomerId): ConnectionRow {
 const STATE_TEXT: Record<ConnectionRow["state"], string> = {
   connected: "connected",
   reauthorization_required: "needs reauthorization",
+  oauth_client_changed: "needs reconnecting (grant of an OAuth client no longer used)",
   not_connected: "not connected",
   unreadable: "unreadable (no configured key opens it)",
 };

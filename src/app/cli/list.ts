@@ -39,6 +39,18 @@ the record). Token expiry is the current access token's; the server refreshes it
           rows.map((row) => [row.customer_id, stateText(row.state), row.email, row.token_expires_at]),
         ),
       );
+      io.out(clientSwitchSummary(rows));
       return EXIT.ok;
     }),
 };
+
+/** During an OAuth client switch: how many customers are left to reconnect (empty otherwise). */
+function clientSwitchSummary(rows: ConnectionRow[]): string {
+  const previous = rows.filter((row) => row.oauth_client === "previous").length;
+  const changed = rows.filter((row) => row.oauth_client === "changed").length;
+  if (previous === 0 && changed === 0) return "";
+  return (
+    `\nOAuth client switch: ${previous + changed} of ${rows.length} customers still hold a grant of an ` +
+    `earlier client (${previous} still working through GOOGLE_OAUTH_PREVIOUS_CLIENTS, ${changed} must reconnect).\n`
+  );
+}

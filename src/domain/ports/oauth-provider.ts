@@ -17,10 +17,13 @@ export interface OAuthProvider {
    */
   exchangeCode(code: string, codeVerifier: string): Promise<GrantedTokens>;
   /**
-   * @throws DomainError `reauthorization_required` (invalid_grant: revoked or expired grant),
-   *   `google_unavailable` (5xx, timeout, unreadable answer)
+   * Refresh with the credentials of `clientId` (the client that issued the grant: the configured
+   * one, or one of the previous clients kept for a migration); the configured client when null.
+   * @throws DomainError `reauthorization_required` (invalid_grant: revoked or expired grant, or a
+   *   client this server no longer holds credentials for), `google_unavailable` (5xx, timeout,
+   *   unreadable answer)
    */
-  refresh(refreshToken: string): Promise<GrantedTokens>;
+  refresh(refreshToken: string, clientId?: string | null): Promise<GrantedTokens>;
   /**
    * Revoke the grant behind `token` (Google revokes the whole grant for either token).
    * @returns true if revoked now, false if the provider says it was already invalid

@@ -83,6 +83,7 @@ export class ConnectCalendar {
         state: { kind: "connected" },
         connectedAt: now,
         updatedAt: now,
+        oauthClientId: granted.clientId,
       };
       await this.#deps.vault.put(connection);
       return { customerId, email: connection.email, scopes: connection.tokens.scopes };

@@ -1,13 +1,17 @@
 import type { ConnectionStatus } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
+import { clientStanding, OAUTH_CLIENT_CHANGED, type OAuthClients } from "../oauth-clients.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
 /** Is this customer's calendar usable? Never returns a token. */
 export class GetConnectionStatus {
   readonly #vault: TokenVault;
+  readonly #clients: OAuthClients | undefined;
 
-  constructor(deps: { vault: TokenVault }) {
+  /** With `clients`, a grant from a client that is no longer used reads as not connected. */
+  constructor(deps: { vault: TokenVault; clients?: OAuthClients }) {
     this.#vault = deps.vault;
+    this.#clients = deps.clients;
   }
 
   /** @throws DomainError storage_unavailable, record_unreadable */
@@ -22,17 +26,22 @@ export class GetConnectionStatus {
         scopes: [],
         reason: "not_connected",
         connectedAt: null,
+        oauthClient: null,
       };
     }
-    const connected = connection.state.kind === "connected";
+    const standing =
+      this.#clients === undefined ? "current" : clientStanding(connection.oauthClientId, this.#clients);
+    const clientChanged = standing === "changed";
+    const connected = connection.state.kind === "connected" && !clientChanged;
     return {
       customerId,
       connected,
       email: connection.email,
       expiresAt: connection.tokens.expiresAt,
       scopes: connection.tokens.scopes,
-      reason: connected ? null : "reauthorization_required",
+      reason: connected ? null : clientChanged ? OAUTH_CLIENT_CHANGED : "reauthorization_required",
       connectedAt: connection.connectedAt,
+      oauthClient: standing,
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { Connection } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
+import { clientStanding, OAUTH_CLIENT_CHANGED, type OAuthClients } from "../oauth-clients.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
@@ -23,6 +24,8 @@ export interface RefreshTokenDeps {
   /** Refresh when the token expires within this margin (clock skew, slow calls). */
   skewMs?: number;
   onRefresh?: (outcome: RefreshOutcome) => void;
+  /** When set, a grant from a client that is no longer used is refused (see oauth-clients.ts). */
+  clients?: OAuthClients;
 }
 
 const DEFAULT_SKEW_MS = 5 * 60 * 1000;
@@ -49,7 +52,7 @@ export class RefreshToken {
    *   storage_unavailable, record_unreadable
    */
   async execute(customerId: CustomerId): Promise<UsableToken> {
-    const stored = usable(await this.#deps.vault.get(customerId), customerId);
+    const stored = this.#usable(await this.#deps.vault.get(customerId), customerId);
     if (this.#isFresh(stored)) return toUsable(stored);
     return toUsable(await this.#refreshOnce(customerId, null));
   }
@@ -60,6 +63,19 @@ export class RefreshToken {
    */
   async afterRejection(customerId: CustomerId, rejectedAccessToken: string): Promise<UsableToken> {
     return toUsable(await this.#refreshOnce(customerId, rejectedAccessToken));
+  }
+
+  #usable(connection: Connection | null, customerId: CustomerId): Connection {
+    const found = usable(connection, customerId);
+    const clients = this.#deps.clients;
+    if (clients !== undefined && clientStanding(found.oauthClientId, clients) === "changed") {
+      throw new DomainError(
+        "reauthorization_required",
+        "This customer's Google grant belongs to an OAuth client this server no longer uses; they must connect their calendar again",
+        { details: { customer_id: customerId, reason: OAUTH_CLIENT_CHANGED } },
+      );
+    }
+    return found;
   }
 
   #isFresh(connection: Connection): boolean {
@@ -78,7 +94,7 @@ export class RefreshToken {
 
   async #refreshLocked(customerId: CustomerId, rejected: string | null): Promise<Connection> {
     // Another process may have refreshed while we waited for the lock: read again.
-    const current = usable(await this.#deps.vault.get(customerId), customerId);
+    const current = this.#usable(await this.#deps.vault.get(customerId), customerId);
     const replaced = rejected !== null && current.tokens.accessToken !== rejected;
     if (replaced || (rejected === null && this.#isFresh(current))) return current;
 
@@ -88,7 +104,8 @@ export class RefreshToken {
     }
     let granted: Awaited<ReturnType<OAuthProvider["refresh"]>>;
     try {
-      granted = await this.#deps.oauth.refresh(refreshToken);
+      // A refresh token only refreshes with the client it was issued to.
+      granted = await this.#deps.oauth.refresh(refreshToken, current.oauthClientId);
     } catch (error) {
       if (isDomainError(error, "reauthorization_required")) {
         return this.#markReauthorization(current, error.message);

@@ -48,6 +48,19 @@ describe("connection codec", () => {
     );
   });
 
+  test("the issuing OAuth client round-trips; a record from before it was kept decodes with null", () => {
+    const connection = sampleConnection(parseCustomerId("client-1"), {
+      oauthClientId: "agentic.apps.googleusercontent.com",
+    });
+    const bytes = encodeConnection(connection);
+    expect(decodeConnection(bytes, connection.customerId).oauthClientId).toBe(
+      "agentic.apps.googleusercontent.com",
+    );
+    const { oauthClientId: _dropped, ...legacy } = JSON.parse(new TextDecoder().decode(bytes));
+    const legacyBytes = new TextEncoder().encode(JSON.stringify(legacy));
+    expect(decodeConnection(legacyBytes, connection.customerId).oauthClientId).toBeNull();
+  });
+
   test("an invalid Date is refused at encode time", () => {
     const connection = sampleConnection(alice, { updatedAt: new Date("nope") });
     let error: unknown = null;

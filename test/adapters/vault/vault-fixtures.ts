@@ -34,6 +34,7 @@ export function sampleConnection(customerId: CustomerId, overrides: Partial<Conn
     state: { kind: "connected" },
     connectedAt: new Date("2026-01-15T10:00:00.000Z"),
     updatedAt: new Date("2026-01-15T10:05:00.456Z"),
+    oauthClientId: "vault-test-client.apps.googleusercontent.com",
     ...overrides,
   };
 }

@@ -97,6 +97,7 @@ export function connection(customerId: string, overrides: Partial<Connection> = 
     state: { kind: "connected" },
     connectedAt: new Date("2026-02-01T09:00:00.000Z"),
     updatedAt: new Date("2026-02-01T09:00:00.000Z"),
+    oauthClientId: "cli-test.apps.googleusercontent.com",
     ...overrides,
   };
 }

@@ -68,6 +68,7 @@ describe("cli: list and status", () => {
       {
         customer_id: "alice",
         state: "connected",
+        oauth_client: "current",
         email: "alice@example.com",
         token_expires_at: "2026-03-01T12:00:00.000Z",
         scopes: ["openid", "email", "https://www.googleapis.com/auth/calendar.events"],
@@ -77,6 +78,7 @@ describe("cli: list and status", () => {
       {
         customer_id: "zed",
         state: "unreadable",
+        oauth_client: null,
         email: null,
         token_expires_at: null,
         scopes: [],
@@ -122,6 +124,33 @@ describe("cli: list and status", () => {
     expect(run.stderr).toContain("(record_unreadable)");
   });
 
+  test("during an OAuth client switch, list says who is left to reconnect", async () => {
+    const dir = tempDir();
+    const key = newKey();
+    const env = storeEnv(dir, key, {
+      GOOGLE_OAUTH_CLIENT_ID: "agentic.apps.googleusercontent.com",
+      GOOGLE_OAUTH_PREVIOUS_CLIENTS: "old.apps.googleusercontent.com:old-secret",
+    });
+    await withStorage(env, "sqlite", async ({ vault }) => {
+      await vault.put(connection("new-1", { oauthClientId: "agentic.apps.googleusercontent.com" }));
+      await vault.put(connection("old-1", { oauthClientId: "old.apps.googleusercontent.com" }));
+      await vault.put(connection("gone-1", { oauthClientId: "retired.apps.googleusercontent.com" }));
+    });
+    const run = await runCli(["list"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/gone-1\s+needs reconnecting \(grant of an OAuth client no longer used\)/);
+    expect(run.stdout).toMatch(/old-1\s+connected/);
+    expect(run.stdout).toContain(
+      "OAuth client switch: 2 of 3 customers still hold a grant of an earlier client (1 still working through GOOGLE_OAUTH_PREVIOUS_CLIENTS, 1 must reconnect).",
+    );
+    const json = JSON.parse((await runCli(["list", "--json"], env)).stdout) as Array<Record<string, unknown>>;
+    expect(json.map((row) => [row.customer_id, row.state, row.oauth_client])).toEqual([
+      ["gone-1", "oauth_client_changed", "changed"],
+      ["new-1", "connected", "current"],
+      ["old-1", "connected", "previous"],
+    ]);
+  });
+
   test("in the sandbox the CLI opens the store with the data folder's development key", async () => {
     const dir = tempDir();
     const dataDir = path.join(dir, "data");
@@ -129,7 +158,7 @@ describe("cli: list and status", () => {
     const key = developmentEncryptionKey(dataDir);
     const db = openSqliteTokenDatabase(path.join(dataDir, "tokens.db"));
     await new SqliteTokenVault(db, new RecordSealer({ current: key, previous: [] })).put(
-      connection("sandbox-user"),
+      connection("sandbox-user", { oauthClientId: "sandbox-client-id.apps.googleusercontent.com" }),
     );
     db.close(true);
     writeSandboxRecord(dataDir, {
