@@ -1,0 +1,154 @@
+/**
+ * Google's Calendar MCP server (calendarmcp.googleapis.com) as the emulator serves it:
+ * `POST /mcp/v1` and `POST /mcp/v1self`, Streamable HTTP in its stateless form (plain JSON
+ * answers, no session, GET/DELETE → 405), and the protected-resource metadata the 401
+ * challenge points at. `initialize` and `tools/list` need no credential; `tools/call` does.
+ */
+
+import { type Context, Hono } from "hono";
+import { defaultFaultBody, JSON_CONTENT_TYPE } from "../calendar/calendar-errors.ts";
+import { isObject } from "../calendar/event-input.ts";
+import type { EmulatorState } from "../emulator-state.ts";
+import { authenticateMcp } from "./mcp-auth.ts";
+import { CALENDAR_TOOLS } from "./tool-catalog.ts";
+import { callTool, type JsonRpcOutcome } from "./tool-dispatch.ts";
+import { SCOPES_SUPPORTED } from "./tool-scopes.ts";
+
+/** Newest first; an unknown requested version is answered with the newest. */
+export const MCP_PROTOCOL_VERSIONS = ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"];
+const ENDPOINTS = ["/mcp/v1", "/mcp/v1self"] as const;
+const CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities";
+
+type Id = string | number | null;
+
+function rpc(id: Id, outcome: JsonRpcOutcome, status = 200): Response {
+  return new Response(JSON.stringify({ jsonrpc: "2.0", id, ...outcome }), {
+    status,
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+const rpcError = (id: Id, code: number, message: string, status = 200): Response =>
+  rpc(id, { error: { code, message } }, status);
+
+async function playFault(state: EmulatorState, targets: string[]): Promise<Response | null> {
+  const fault = state.takeFault(...targets);
+  if (fault === undefined) return null;
+  if (fault.delayMs !== undefined && fault.delayMs > 0) await Bun.sleep(fault.delayMs);
+  if (fault.status === undefined) return null;
+  const body = fault.body ?? JSON.stringify(defaultFaultBody(fault.status));
+  return new Response(body, {
+    status: fault.status,
+    headers: { "Content-Type": JSON_CONTENT_TYPE, ...fault.headers },
+  });
+}
+
+/** Per-request client capabilities (2026-07-28 `_meta`); absent means "assume form elicitation". */
+function canElicit(params: Record<string, unknown>): boolean {
+  const meta = params._meta;
+  if (!isObject(meta) || !(CAPABILITIES_META in meta)) return true;
+  const capabilities = meta[CAPABILITIES_META];
+  const elicitation = isObject(capabilities) ? capabilities.elicitation : undefined;
+  return isObject(elicitation) && (!("url" in elicitation) || "form" in elicitation);
+}
+
+function initializeResult(params: Record<string, unknown>): Record<string, unknown> {
+  const requested = params.protocolVersion;
+  const protocolVersion =
+    typeof requested === "string" && MCP_PROTOCOL_VERSIONS.includes(requested)
+      ? requested
+      : MCP_PROTOCOL_VERSIONS[0];
+  return {
+    protocolVersion,
+    capabilities: { tools: { listChanged: false } },
+    serverInfo: { name: "StatelessServer", version: "1.0.0" },
+  };
+}
+
+/** Transport checks of the Streamable HTTP spec, before any JSON-RPC is read. */
+function transportError(c: Context): Response | null {
+  const contentType = c.req.header("Content-Type") ?? "";
+  if (!contentType.toLowerCase().startsWith("application/json"))
+    return rpcError(null, -32000, "Unsupported Media Type: Content-Type must be application/json", 415);
+  const accept = (c.req.header("Accept") ?? "").toLowerCase();
+  const acceptsBoth = accept.includes("application/json") && accept.includes("text/event-stream");
+  if (!acceptsBoth && !accept.includes("*/*"))
+    return rpcError(
+      null,
+      -32000,
+      "Not Acceptable: Client must accept both application/json and text/event-stream",
+      406,
+    );
+  const version = c.req.header("MCP-Protocol-Version");
+  if (version !== undefined && !MCP_PROTOCOL_VERSIONS.includes(version))
+    return rpcError(null, -32000, `Bad Request: Unsupported protocol version: ${version}`, 400);
+  return null;
+}
+
+async function handle(
+  state: EmulatorState,
+  c: Context,
+  endpoint: (typeof ENDPOINTS)[number],
+): Promise<Response> {
+  const refused = transportError(c);
+  if (refused !== null) return refused;
+  let message: unknown;
+  try {
+    message = JSON.parse(await c.req.text());
+  } catch {
+    return rpcError(null, -32700, "Parse error", 400);
+  }
+  if (!isObject(message) || message.jsonrpc !== "2.0" || typeof message.method !== "string")
+    return rpcError(null, -32600, "Invalid Request", 400);
+  const { method } = message;
+  const id = (message.id ?? null) as Id;
+  const params = isObject(message.params) ? message.params : {};
+  state.countMcp("mcpRequests", method);
+  const toolName = method === "tools/call" && typeof params.name === "string" ? params.name : null;
+  if (toolName !== null) state.countMcp("mcpCalls", toolName);
+  const faulted = await playFault(state, toolName === null ? ["mcp"] : ["mcp", `mcp:${toolName}`]);
+  if (faulted !== null) return faulted;
+  if (!("id" in message)) return new Response(null, { status: 202 });
+  switch (method) {
+    case "initialize":
+      return rpc(id, { result: initializeResult(params) });
+    case "ping":
+      return rpc(id, { result: {} });
+    case "tools/list":
+      return rpc(id, { result: { tools: CALENDAR_TOOLS } });
+    case "tools/call": {
+      const origin = new URL(c.req.url).origin;
+      const auth = authenticateMcp(state, c.req.header("Authorization"), origin, endpoint);
+      if (!auth.ok) return auth.response;
+      const elicit = endpoint === "/mcp/v1" && canElicit(params);
+      return rpc(id, callTool({ state, token: auth.token, params, canElicit: elicit }));
+    }
+    default:
+      return rpcError(id, -32601, `Method not found: ${method}`);
+  }
+}
+
+export function mcpRoutes(state: EmulatorState): Hono {
+  const app = new Hono();
+  for (const endpoint of ENDPOINTS) {
+    app.post(endpoint, (c) => handle(state, c, endpoint));
+    // A stateless server offers no SSE stream and no session to delete.
+    app.on(["GET", "DELETE"], endpoint, () =>
+      Response.json(
+        { jsonrpc: "2.0", id: null, error: { code: -32000, message: "Method not allowed." } },
+        { status: 405, headers: { Allow: "POST" } },
+      ),
+    );
+    app.get(`/.well-known/oauth-protected-resource${endpoint}`, (c) => {
+      const origin = new URL(c.req.url).origin;
+      return c.json({
+        resource: `${origin}${endpoint}`,
+        authorization_servers: [origin],
+        scopes_supported: SCOPES_SUPPORTED,
+        bearer_methods_supported: ["header"],
+        resource_name: "Google Calendar MCP",
+      });
+    });
+  }
+  return app;
+}
