@@ -3,9 +3,11 @@
  * renders, so both APIs show the same event. Differences from REST: no `kind`, `etag`,
  * `iCalUID` or `sequence`; `conferenceUrl` instead of `hangoutLink`/`conferenceData`;
  * attendees' `optional` is `optionalAttendee`; `eventType` is the upper-case enum of the V3
- * schemas; all-day `date`s are "midnight UTC" timestamps; `dateTime`s always carry `timeZone`.
+ * schemas; all-day `date`s are "midnight UTC" timestamps; `dateTime`s always carry `timeZone`
+ * and are written in it.
  */
 
+import { formatInZone, parseInstant } from "../calendar/calendar-time.ts";
 import { isObject } from "../calendar/event-input.ts";
 import type { EventJson } from "../calendar/event-resource.ts";
 
@@ -30,10 +32,13 @@ export function mcpEventType(rest: unknown): string {
   return EVENT_TYPES[String(rest ?? "default")] ?? "DEFAULT";
 }
 
+/** A `dateTime` is written in the event's own zone when it has one, so the pair agrees. */
 function time(value: unknown, zone: string): Record<string, unknown> | undefined {
   if (!isObject(value)) return undefined;
   if (typeof value.date === "string") return { date: `${value.date}T00:00:00Z` };
-  return { dateTime: value.dateTime, timeZone: typeof value.timeZone === "string" ? value.timeZone : zone };
+  const ownZone = typeof value.timeZone === "string" ? value.timeZone : zone;
+  const instant = parseInstant(value.dateTime);
+  return { dateTime: instant === null ? value.dateTime : formatInZone(instant, ownZone), timeZone: ownZone };
 }
 
 function attendee(value: unknown): Record<string, unknown> {
