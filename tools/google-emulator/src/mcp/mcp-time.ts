@@ -5,7 +5,6 @@
  */
 
 import {
-  formatInZone,
   isValidTimeZone,
   type LocalDateTime,
   localToInstant,
@@ -58,9 +57,4 @@ export function readDate(value: string, field: string): string {
   if (local === null) throw toolFailures.invalidArgument(`Invalid ${field}: ${value}`);
   const pad = (n: number): string => String(n).padStart(2, "0");
   return `${String(local.year).padStart(4, "0")}-${pad(local.month)}-${pad(local.day)}`;
-}
-
-/** A `DateOrDateTime` for output: dates as midnight UTC (reference §3), instants with the zone. */
-export function dateOrDateTime(instant: number, zone: string): { dateTime: string; timeZone: string } {
-  return { dateTime: formatInZone(instant, zone), timeZone: zone };
 }
