@@ -10,14 +10,20 @@ import { defaultFaultBody, JSON_CONTENT_TYPE } from "../calendar/calendar-errors
 import { isObject } from "../calendar/event-input.ts";
 import type { EmulatorState } from "../emulator-state.ts";
 import { authenticateMcp } from "./mcp-auth.ts";
+import {
+  canElicit,
+  declaredVersion,
+  discoverResult,
+  initializeResult,
+  MCP_PROTOCOL_VERSIONS,
+  STATELESS_VERSION,
+  unsupportedVersion,
+} from "./mcp-protocol.ts";
 import { CALENDAR_TOOLS } from "./tool-catalog.ts";
 import { callTool, type JsonRpcOutcome } from "./tool-dispatch.ts";
 import { SCOPES_SUPPORTED } from "./tool-scopes.ts";
 
-/** Newest first; an unknown requested version is answered with the newest. */
-export const MCP_PROTOCOL_VERSIONS = ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"];
 const ENDPOINTS = ["/mcp/v1", "/mcp/v1self"] as const;
-const CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities";
 
 type Id = string | number | null;
 
@@ -43,28 +49,6 @@ async function playFault(state: EmulatorState, targets: string[]): Promise<Respo
   });
 }
 
-/** Per-request client capabilities (2026-07-28 `_meta`); absent means "assume form elicitation". */
-function canElicit(params: Record<string, unknown>): boolean {
-  const meta = params._meta;
-  if (!isObject(meta) || !(CAPABILITIES_META in meta)) return true;
-  const capabilities = meta[CAPABILITIES_META];
-  const elicitation = isObject(capabilities) ? capabilities.elicitation : undefined;
-  return isObject(elicitation) && (!("url" in elicitation) || "form" in elicitation);
-}
-
-function initializeResult(params: Record<string, unknown>): Record<string, unknown> {
-  const requested = params.protocolVersion;
-  const protocolVersion =
-    typeof requested === "string" && MCP_PROTOCOL_VERSIONS.includes(requested)
-      ? requested
-      : MCP_PROTOCOL_VERSIONS[0];
-  return {
-    protocolVersion,
-    capabilities: { tools: { listChanged: false } },
-    serverInfo: { name: "StatelessServer", version: "1.0.0" },
-  };
-}
-
 /** Transport checks of the Streamable HTTP spec, before any JSON-RPC is read. */
 function transportError(c: Context): Response | null {
   const contentType = c.req.header("Content-Type") ?? "";
@@ -79,9 +63,6 @@ function transportError(c: Context): Response | null {
       "Not Acceptable: Client must accept both application/json and text/event-stream",
       406,
     );
-  const version = c.req.header("MCP-Protocol-Version");
-  if (version !== undefined && !MCP_PROTOCOL_VERSIONS.includes(version))
-    return rpcError(null, -32000, `Bad Request: Unsupported protocol version: ${version}`, 400);
   return null;
 }
 
@@ -103,6 +84,11 @@ async function handle(
   const { method } = message;
   const id = (message.id ?? null) as Id;
   const params = isObject(message.params) ? message.params : {};
+  const version = declaredVersion(params, c.req.header("MCP-Protocol-Version"));
+  if (version !== null && method !== "initialize" && !MCP_PROTOCOL_VERSIONS.includes(version))
+    return rpc(id, { error: unsupportedVersion(version) }, 400);
+  // 2026-07-28 results say whether they are final; older clients do not expect the field.
+  const complete = version === STATELESS_VERSION ? { resultType: "complete" } : {};
   state.countMcp("mcpRequests", method);
   const toolName = method === "tools/call" && typeof params.name === "string" ? params.name : null;
   if (toolName !== null) state.countMcp("mcpCalls", toolName);
@@ -114,14 +100,19 @@ async function handle(
       return rpc(id, { result: initializeResult(params) });
     case "ping":
       return rpc(id, { result: {} });
+    case "server/discover":
+      return rpc(id, { result: discoverResult() });
     case "tools/list":
-      return rpc(id, { result: { tools: CALENDAR_TOOLS } });
+      return rpc(id, { result: { ...complete, tools: CALENDAR_TOOLS } });
     case "tools/call": {
       const origin = new URL(c.req.url).origin;
       const auth = authenticateMcp(state, c.req.header("Authorization"), origin, endpoint);
       if (!auth.ok) return auth.response;
       const elicit = endpoint === "/mcp/v1" && canElicit(params);
-      return rpc(id, callTool({ state, token: auth.token, params, canElicit: elicit }));
+      const outcome = callTool({ state, token: auth.token, params, canElicit: elicit });
+      if ("result" in outcome && outcome.result.resultType === undefined)
+        Object.assign(outcome.result, complete);
+      return rpc(id, outcome);
     }
     default:
       return rpcError(id, -32601, `Method not found: ${method}`);

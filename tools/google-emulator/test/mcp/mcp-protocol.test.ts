@@ -96,9 +96,41 @@ describe("Calendar MCP endpoint: protocol", () => {
       { token: null, headers: { "MCP-Protocol-Version": "1999-01-01" } },
     );
     expect(badVersion.status).toBe(400);
+    expect(badVersion.json.error.code).toBe(-32022);
     expect((await rpc("resources/list", {}, { token: null })).json.error.code).toBe(-32601);
     const unknownTool = await rpc("tools/call", { name: "send_email", arguments: {} });
     expect(unknownTool.json.error.code).toBe(-32602);
+  });
+
+  test("2026-07-28 clients: no initialize, version and capabilities in _meta, server/discover", async () => {
+    const { rpc, call } = mcpEmulator();
+    const meta = {
+      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+      "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } },
+    };
+    const discover = await rpc("server/discover", { _meta: meta }, { token: null });
+    expect(discover.json.result).toEqual(
+      expect.objectContaining({
+        resultType: "complete",
+        supportedVersions: expect.arrayContaining(["2026-07-28", "2025-06-18"]),
+      }),
+    );
+    const listed = await rpc("tools/list", { _meta: meta }, { token: null });
+    expect(listed.json.result.resultType).toBe("complete");
+    const called = await call("list_calendars", {}, {}, { _meta: meta });
+    expect(called.json.result.resultType).toBe("complete");
+    expect(called.json.result.structuredContent.calendars).toHaveLength(1);
+    const legacy = await call("list_calendars");
+    expect(legacy.json.result.resultType).toBeUndefined();
+    const future = await rpc("tools/list", {
+      _meta: { ...meta, "io.modelcontextprotocol/protocolVersion": "2099-01-01" },
+    });
+    expect(future.status).toBe(400);
+    expect(future.json.error).toEqual({
+      code: -32022,
+      message: "Unsupported protocol version: 2099-01-01",
+      data: { requested: "2099-01-01", supported: ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"] },
+    });
   });
 
   test("the protected-resource metadata names the emulator as authorization server", async () => {
