@@ -16,6 +16,7 @@ const faultSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
   times: z.number().int().min(1).optional(),
+  after: z.boolean().optional(),
 });
 
 const emailSchema = z.string().regex(/^[^\s@]+@[^\s@]+$/, "must be an email address");

@@ -86,6 +86,11 @@ export interface FaultRule {
   delayMs?: number;
   /** How many requests this rule applies to; undefined = until cleared. */
   times?: number;
+  /**
+   * MCP targets only: carry the call out first, then delay or replace its answer, as when
+   * Google commits a change and the answer is lost or late.
+   */
+  after?: boolean;
 }
 
 export interface EmulatorCounters {

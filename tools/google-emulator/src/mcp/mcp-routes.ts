@@ -8,7 +8,7 @@
 import { type Context, Hono } from "hono";
 import { defaultFaultBody, JSON_CONTENT_TYPE } from "../calendar/calendar-errors.ts";
 import { isObject } from "../calendar/event-input.ts";
-import type { EmulatorState } from "../emulator-state.ts";
+import type { EmulatorState, FaultRule } from "../emulator-state.ts";
 import { authenticateMcp } from "./mcp-auth.ts";
 import {
   canElicit,
@@ -37,9 +37,8 @@ function rpc(id: Id, outcome: JsonRpcOutcome, status = 200): Response {
 const rpcError = (id: Id, code: number, message: string, status = 200): Response =>
   rpc(id, { error: { code, message } }, status);
 
-async function playFault(state: EmulatorState, targets: string[]): Promise<Response | null> {
-  const fault = state.takeFault(...targets);
-  if (fault === undefined) return null;
+/** The answer an injected fault prescribes, after its delay; null when it only delays. */
+async function playFault(fault: FaultRule): Promise<Response | null> {
   if (fault.delayMs !== undefined && fault.delayMs > 0) await Bun.sleep(fault.delayMs);
   if (fault.status === undefined) return null;
   const body = fault.body ?? JSON.stringify(defaultFaultBody(fault.status));
@@ -92,8 +91,24 @@ async function handle(
   state.countMcp("mcpRequests", method);
   const toolName = method === "tools/call" && typeof params.name === "string" ? params.name : null;
   if (toolName !== null) state.countMcp("mcpCalls", toolName);
-  const faulted = await playFault(state, toolName === null ? ["mcp"] : ["mcp", `mcp:${toolName}`]);
-  if (faulted !== null) return faulted;
+  const fault = state.takeFault(...(toolName === null ? ["mcp"] : ["mcp", `mcp:${toolName}`]));
+  const early = fault === undefined || fault.after === true ? null : await playFault(fault);
+  if (early !== null) return early;
+  const answer = answerOf(state, c, endpoint, message, params, complete);
+  const late = fault?.after === true ? await playFault(fault) : null;
+  return late ?? answer;
+}
+
+function answerOf(
+  state: EmulatorState,
+  c: Context,
+  endpoint: (typeof ENDPOINTS)[number],
+  message: Record<string, unknown>,
+  params: Record<string, unknown>,
+  complete: Record<string, unknown>,
+): Response {
+  const method = message.method as string;
+  const id = (message.id ?? null) as Id;
   if (!("id" in message)) return new Response(null, { status: 202 });
   switch (method) {
     case "initialize":

@@ -253,4 +253,15 @@ describe("Calendar MCP endpoint: counters and faults", () => {
     await call("list_calendars");
     expect(Date.now() - fast).toBeLessThan(140);
   });
+
+  test("an 'after' rule carries the call out, then loses its answer (the change stays)", async () => {
+    const { call, rest, state } = mcpEmulator();
+    state.faults.push({ target: "mcp:create_event", status: 503, after: true, times: 1 });
+    const args = { summary: "Committed", startTime: "2030-01-15T10:00:00", endTime: "2030-01-15T11:00:00" };
+    const lost = await call("create_event", args);
+    expect(lost.status).toBe(503);
+    const listed = await rest("GET", "/calendars/primary/events");
+    expect(listed.json.items.map((e: { summary: string }) => e.summary)).toEqual(["Committed"]);
+    expect(state.counters.calendarCalls.get("events.insert")).toBeUndefined();
+  });
 });

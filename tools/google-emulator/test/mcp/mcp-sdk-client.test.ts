@@ -112,6 +112,8 @@ describe("Calendar MCP endpoint through the official MCP SDK client", () => {
     expect(dataOf(answered).status).toBe("cancelled");
     expect(emulator.state.counters.mcpCalls.get("delete_event")).toBe(2);
     expect(emulator.state.counters.mcpRequests.get("initialize")).toBeGreaterThanOrEqual(1);
+    // The MCP server reads and writes the state directly: no Calendar REST call is counted.
+    expect(emulator.state.counters.calendarCalls.size).toBe(0);
     await client.close();
   });
 
