@@ -9,7 +9,7 @@ import { formatUtcMillis, parseInstant } from "../calendar/calendar-time.ts";
 import { listEvents, readListOptions } from "../calendar/event-list.ts";
 import type { EventJson } from "../calendar/event-resource.ts";
 import { getEvent } from "../calendar/event-write.ts";
-import { type McpEvent, toMcpEvent } from "./event-output.ts";
+import { type McpEvent, mcpEventType, toMcpEvent } from "./event-output.ts";
 import { toolFailures } from "./mcp-errors.ts";
 import { readInstant, readZone } from "./mcp-time.ts";
 import {
@@ -23,14 +23,6 @@ import {
 
 const WEEK_MS = 7 * 86_400_000;
 const DEFAULT_EVENT_TYPES = ["DEFAULT", "OUT_OF_OFFICE", "FOCUS_TIME", "FROM_GMAIL"];
-const LEGACY_EVENT_TYPES: Record<string, string> = {
-  default: "DEFAULT",
-  outOfOffice: "OUT_OF_OFFICE",
-  focusTime: "FOCUS_TIME",
-  workingLocation: "WORKING_LOCATION",
-  birthday: "BIRTHDAY",
-  fromGmail: "FROM_GMAIL",
-};
 const ORDERS = ["default", "startTime", "startTimeDesc", "lastModified"];
 
 interface RestListParams {
@@ -67,7 +59,7 @@ function wantedTypes(context: ToolContext): string[] {
   const legacy = context.args.eventTypeFilter as string[] | undefined;
   if (types !== undefined && types.length > 0)
     return types.map((t) => (t === "EVENT_TYPE_UNSPECIFIED" ? "DEFAULT" : t));
-  if (legacy !== undefined && legacy.length > 0) return legacy.map((t) => LEGACY_EVENT_TYPES[t] ?? t);
+  if (legacy !== undefined && legacy.length > 0) return legacy.map(mcpEventType);
   return DEFAULT_EVENT_TYPES;
 }
 

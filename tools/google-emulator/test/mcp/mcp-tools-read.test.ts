@@ -88,6 +88,18 @@ describe("Calendar MCP read tools over the REST API's state", () => {
     expect(bad.json.result.isError).toBe(true);
   });
 
+  test("list_events filters by eventType, by default leaving out working-location events", async () => {
+    const { data } = mcpEmulator();
+    const base = { startTime: localDay(1, 9), endTime: localDay(1, 17) };
+    await data("create_event", { ...base, summary: "Office", eventType: "WORKING_LOCATION" });
+    await data("create_event", { ...base, summary: "Heads down", eventType: "FOCUS_TIME" });
+    const summaries = async (args: Record<string, unknown>) =>
+      (await data("list_events", args)).events.map((e: { summary: string }) => e.summary);
+    expect(await summaries({})).toEqual(["Heads down"]);
+    expect(await summaries({ eventType: ["WORKING_LOCATION"] })).toEqual(["Office"]);
+    expect(await summaries({ eventTypeFilter: ["workingLocation", "focusTime"] })).toHaveLength(2);
+  });
+
   test("search_events matches every term in title, description, location or attendees", async () => {
     const { data } = mcpEmulator();
     await data("create_event", {
