@@ -4,7 +4,7 @@
  */
 
 import type { CalendarRecord, StoredEvent } from "../calendar/calendar-store.ts";
-import { parseInstant } from "../calendar/calendar-time.ts";
+import { addDays, daysBetween, parseInstant } from "../calendar/calendar-time.ts";
 import { isObject } from "../calendar/event-input.ts";
 import type { EventJson } from "../calendar/event-resource.ts";
 import { deleteEvent, getEvent, insertEvent, renderStored, writeEvent } from "../calendar/event-write.ts";
@@ -18,7 +18,7 @@ import {
 } from "./event-body.ts";
 import { toMcpEvent } from "./event-output.ts";
 import { toolFailures } from "./mcp-errors.ts";
-import { readInstant, readZone } from "./mcp-time.ts";
+import { readDate, readInstant, readZone } from "./mcp-time.ts";
 import { calendarOf, type ToolContext, type ToolHandler } from "./tool-context.ts";
 
 type Body = Record<string, unknown>;
@@ -55,6 +55,15 @@ function instantOf(time: unknown): number | null {
   return isObject(time) && typeof time.dateTime === "string" ? parseInstant(time.dateTime) : null;
 }
 
+/** An all-day event stays all-day: moving only its start keeps its number of days. */
+function allDayUpdate(current: EventJson, startTime: string | undefined, endTime: string | undefined): Body {
+  if (startTime === undefined && endTime === undefined) return {};
+  const from = isObject(current.start) ? String(current.start.date) : "";
+  const to = isObject(current.end) ? String(current.end.date) : "";
+  const start = startTime ?? from;
+  return allDayBody(start, endTime ?? addDays(readDate(start, "startTime"), daysBetween(from, to)));
+}
+
 /** New `start`/`end` for an update: "preserves duration if updating only start". */
 function updatedTimes(context: ToolContext, current: EventJson, calendarZone: string): Body {
   const { args } = context;
@@ -72,6 +81,7 @@ function updatedTimes(context: ToolContext, current: EventJson, calendarZone: st
     (isObject(current.start) && (current.start.timeZone as string | undefined)) || calendarZone;
   const zone = explicitZone ?? currentZone;
   if (oldStart === null || oldEnd === null) {
+    if (args.allDay !== false) return allDayUpdate(current, startTime, endTime);
     // An all-day event made timed: both bounds are needed.
     if (startTime === undefined || endTime === undefined)
       throw toolFailures.invalidArgument("start_time and end_time are required to change an all-day event.");

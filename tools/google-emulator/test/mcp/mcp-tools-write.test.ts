@@ -120,6 +120,30 @@ describe("Calendar MCP write tools over the REST API's state", () => {
     expect(viaRest.json.sequence).toBeGreaterThan(0);
   });
 
+  test("update_event on an all-day event keeps it all-day; moving its start keeps its length", async () => {
+    const { data } = mcpEmulator();
+    const created = await data("create_event", {
+      summary: "Trip",
+      startTime: "2030-02-01",
+      endTime: "2030-02-04",
+      allDay: true,
+    });
+    const zoneOnly = await data("update_event", { eventId: created.id, timeZone: "Asia/Tokyo" });
+    expect(zoneOnly.start).toEqual({ date: "2030-02-01T00:00:00Z" });
+    const moved = await data("update_event", { eventId: created.id, startTime: "2030-02-10" });
+    expect([moved.start, moved.end]).toEqual([
+      { date: "2030-02-10T00:00:00Z" },
+      { date: "2030-02-13T00:00:00Z" },
+    ]);
+    const timed = await data("update_event", {
+      eventId: created.id,
+      allDay: false,
+      startTime: "2030-02-10T09:00:00",
+      endTime: "2030-02-10T10:00:00",
+    });
+    expect(timed.start.dateTime).toBe("2030-02-10T09:00:00+01:00");
+  });
+
   test("an event changed through REST is seen changed by MCP update_event and vice versa", async () => {
     const { data, rest } = mcpEmulator();
     const created = await data("create_event", {
