@@ -22,7 +22,7 @@ export interface EmulatorClient {
   redirectUris: string[];
   /**
    * Created with "Use this client for an AI-powered agent": only such clients may call the
-   * Calendar MCP server. Absent counts as true, so clients made before the flag stay usable.
+   * Calendar MCP server. `addClient` makes an absent flag true.
    */
   agentic?: boolean;
 }
@@ -178,8 +178,9 @@ export class EmulatorState {
     return full;
   }
 
+  /** Registers a client; one that does not say otherwise is agentic (what new clients should be). */
   addClient(client: EmulatorClient): void {
-    this.clients.set(client.clientId, client);
+    this.clients.set(client.clientId, { ...client, agentic: client.agentic ?? true });
   }
 
   /** Revoke every token of a grant (what Google does on /revoke or on a replayed code). */

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { SANDBOX_CLIENT_ID } from "../../src/google-emulator.ts";
 import { MCP_HEADERS, mcpEmulator, NON_AGENTIC_CLIENT } from "./mcp-test-kit.ts";
 
 const TOOL_NAMES = [
@@ -196,6 +197,8 @@ describe("Calendar MCP endpoint: credentials", () => {
     expect((await register({ clientId: "new-legacy", clientSecret: "x", agentic: false })).status).toBe(201);
     expect(state.clients.get("new-agent")?.agentic).toBe(true);
     expect(state.clients.get("new-legacy")?.agentic).toBe(false);
+    // Clients given to the emulator at start (the sandbox's among them) are agentic too.
+    expect(state.clients.get(SANDBOX_CLIENT_ID)?.agentic).toBe(true);
   });
 
   test("tools/call with a token lacking the tool's scope: a tool error in Google's words", async () => {
