@@ -15,6 +15,7 @@ export function sandboxBanner(info: {
   Server          ${info.url}
   MCP endpoint    ${info.url}/mcp
   Google emulator ${info.emulatorUrl}   (consent page: ${info.emulatorUrl}/o/oauth2/v2/auth)
+                  Calendar MCP (as calendarmcp.googleapis.com): ${info.emulatorUrl}/mcp/v1
   API key         ${key}${info.apiKey === null ? "" : `   (kept in ${info.dataDir}/dev-api-key)`}
   Data folder     ${info.dataDir}   (tokens, keys, and where the emulator listens: sandbox.json)
 

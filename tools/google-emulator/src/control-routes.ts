@@ -16,6 +16,7 @@ const faultSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
   times: z.number().int().min(1).optional(),
+  after: z.boolean().optional(),
 });
 
 const emailSchema = z.string().regex(/^[^\s@]+@[^\s@]+$/, "must be an email address");
@@ -34,12 +35,14 @@ const clientSchema = z.strictObject({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   redirectUris: z.array(z.url()).default([]),
+  agentic: z.boolean().default(true),
 });
 
 const optionsSchema = z.strictObject({
   accessTokenTtlSeconds: z.number().int().min(0).optional(),
   codeTtlSeconds: z.number().int().min(0).optional(),
   autoApproveEmail: emailSchema.nullable().optional(),
+  mcpToolErrorEncoding: z.enum(["isError", "jsonrpc"]).optional(),
 });
 
 /** Parses a JSON body (an empty body counts as `{}`); on failure answers 400 with the reason. */
@@ -75,6 +78,8 @@ export function controlRoutes(state: EmulatorState): Hono {
       revocations: counters.revocations,
       tokenRequests: counters.tokenRequests,
       calendarCalls: Object.fromEntries(counters.calendarCalls),
+      mcpCalls: Object.fromEntries(counters.mcpCalls),
+      mcpRequests: Object.fromEntries(counters.mcpRequests),
     });
   });
 
@@ -125,10 +130,11 @@ export function controlRoutes(state: EmulatorState): Hono {
   app.post("/options", async (c) => {
     const body = await readJson(c.req.raw, optionsSchema);
     if (!body.ok) return body.response;
-    const { accessTokenTtlSeconds, codeTtlSeconds, autoApproveEmail } = body.value;
+    const { accessTokenTtlSeconds, codeTtlSeconds, autoApproveEmail, mcpToolErrorEncoding } = body.value;
     if (accessTokenTtlSeconds !== undefined) state.options.accessTokenTtlSeconds = accessTokenTtlSeconds;
     if (codeTtlSeconds !== undefined) state.options.codeTtlSeconds = codeTtlSeconds;
     if (autoApproveEmail !== undefined) state.options.autoApproveEmail = autoApproveEmail;
+    if (mcpToolErrorEncoding !== undefined) state.options.mcpToolErrorEncoding = mcpToolErrorEncoding;
     return c.json({ ok: true, options: state.options });
   });
 

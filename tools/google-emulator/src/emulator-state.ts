@@ -20,6 +20,11 @@ export interface EmulatorClient {
   clientSecret: string;
   /** Exact-match list, as Google requires; empty means any loopback redirect is accepted. */
   redirectUris: string[];
+  /**
+   * Created with "Use this client for an AI-powered agent": only such clients may call the
+   * Calendar MCP server. `addClient` makes an absent flag true.
+   */
+  agentic?: boolean;
 }
 
 export interface AuthorizationCodeGrant {
@@ -65,7 +70,11 @@ export interface IssuedRefreshToken {
 
 /** A fault to inject on the next matching requests. */
 export interface FaultRule {
-  /** Route key: "token", "revoke", "auth", or "calendar" (any Calendar call), or "calendar:<method>" e.g. "calendar:events.insert". */
+  /**
+   * Route key: "token", "revoke", "auth", "calendar" (any Calendar call), "calendar:<method>"
+   * e.g. "calendar:events.insert", "mcp" (any Calendar MCP request) or "mcp:<tool>" e.g.
+   * "mcp:create_event".
+   */
   target: string;
   /** HTTP status to answer with instead of the real answer (omit to only delay). */
   status?: number;
@@ -77,6 +86,11 @@ export interface FaultRule {
   delayMs?: number;
   /** How many requests this rule applies to; undefined = until cleared. */
   times?: number;
+  /**
+   * MCP targets only: carry the call out first, then delay or replace its answer, as when
+   * Google commits a change and the answer is lost or late.
+   */
+  after?: boolean;
 }
 
 export interface EmulatorCounters {
@@ -92,6 +106,10 @@ export interface EmulatorCounters {
   tokenRequests: number;
   /** Calendar API calls by method name, e.g. "events.insert" */
   calendarCalls: Map<string, number>;
+  /** Calendar MCP `tools/call` requests by tool name, e.g. "create_event" */
+  mcpCalls: Map<string, number>;
+  /** Every Calendar MCP JSON-RPC message by method, e.g. "initialize", "tools/call" */
+  mcpRequests: Map<string, number>;
 }
 
 export interface EmulatorOptions {
@@ -106,6 +124,11 @@ export interface EmulatorOptions {
   autoApproveEmail: string | null;
   /** Issuer URL put in id_tokens. */
   issuer: string;
+  /**
+   * How the Calendar MCP endpoint reports a failed tool call. Google's form is unknown, so both
+   * plausible ones exist: an `isError: true` result (default) or a JSON-RPC error object.
+   */
+  mcpToolErrorEncoding: "isError" | "jsonrpc";
 }
 
 function emptyCounters(): EmulatorCounters {
@@ -116,6 +139,8 @@ function emptyCounters(): EmulatorCounters {
     revocations: 0,
     tokenRequests: 0,
     calendarCalls: new Map(),
+    mcpCalls: new Map(),
+    mcpRequests: new Map(),
   };
 }
 
@@ -137,6 +162,7 @@ export class EmulatorState {
       codeTtlSeconds: 600,
       autoApproveEmail: null,
       issuer: "https://accounts.google.com",
+      mcpToolErrorEncoding: "isError",
       ...options,
     };
   }
@@ -152,8 +178,9 @@ export class EmulatorState {
     return full;
   }
 
+  /** Registers a client; one that does not say otherwise is agentic (what new clients should be). */
   addClient(client: EmulatorClient): void {
-    this.clients.set(client.clientId, client);
+    this.clients.set(client.clientId, { ...client, agentic: client.agentic ?? true });
   }
 
   /** Revoke every token of a grant (what Google does on /revoke or on a replayed code). */
@@ -188,6 +215,11 @@ export class EmulatorState {
 
   countCalendarCall(method: string): void {
     this.counters.calendarCalls.set(method, (this.counters.calendarCalls.get(method) ?? 0) + 1);
+  }
+
+  countMcp(counter: "mcpCalls" | "mcpRequests", key: string): void {
+    const map = this.counters[counter];
+    map.set(key, (map.get(key) ?? 0) + 1);
   }
 
   resetCounters(): void {

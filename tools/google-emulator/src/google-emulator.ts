@@ -1,6 +1,7 @@
 /**
  * The whole Google emulator as one Hono app: OAuth 2.0 (accounts.google.com and
- * oauth2.googleapis.com paths), Calendar v3 under `/calendar/v3`, and the `/__emulator`
+ * oauth2.googleapis.com paths), Calendar v3 under `/calendar/v3`, the Calendar MCP server at
+ * `/mcp/v1` and `/mcp/v1self` (calendarmcp.googleapis.com), and the `/__emulator`
  * control surface. Real Google spreads these over several hosts; the emulator serves them
  * from one origin, so clients point every endpoint at the same base URL.
  */
@@ -14,6 +15,7 @@ import {
   type EmulatorOptions,
   EmulatorState,
 } from "./emulator-state.ts";
+import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { authorizationRoutes } from "./oauth/authorization-routes.ts";
 import { discoveryRoutes } from "./oauth/discovery-routes.ts";
 import { createIdTokenSigner } from "./oauth/id-token.ts";
@@ -50,6 +52,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       clientId: SANDBOX_CLIENT_ID,
       clientSecret: options.sandboxClientSecret ?? SANDBOX_CLIENT_SECRET,
       redirectUris: [],
+      agentic: true,
     });
   }
   for (const account of options.accounts ?? []) state.addAccount(account);
@@ -61,6 +64,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   app.route("/", revokeRoutes(state));
   app.route("/", discoveryRoutes(state, signer));
   app.route("/calendar/v3", calendarRoutes(state));
+  app.route("/", mcpRoutes(state));
   app.route("/__emulator", controlRoutes(state));
   return { app, state };
 }

@@ -88,6 +88,7 @@ describe("/__emulator control routes", () => {
     const tokens = await obtainTokens(app);
     await postToken(app, { grant_type: "refresh_token", refresh_token: tokens.refresh_token ?? "" });
     state.countCalendarCall("events.insert");
+    state.countMcp("mcpCalls", "create_event");
     const stats = await (await control(app, "GET", "/stats")).json();
     expect(stats).toEqual({
       codeExchanges: 1,
@@ -96,6 +97,8 @@ describe("/__emulator control routes", () => {
       revocations: 0,
       tokenRequests: 2,
       calendarCalls: { "events.insert": 1 },
+      mcpCalls: { create_event: 1 },
+      mcpRequests: {},
     });
     await control(app, "POST", "/reset-counters");
     expect(
