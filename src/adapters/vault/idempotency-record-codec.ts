@@ -75,7 +75,11 @@ export function sealIdempotencyRecord(sealer: RecordSealer, record: IdempotencyR
  * Open the record stored under `id`; its customer and key must hash to it.
  * @throws DomainError record_unreadable
  */
-export function openIdempotencyRecord(sealer: RecordSealer, id: string, sealed: Uint8Array): IdempotencyRecord {
+export function openIdempotencyRecord(
+  sealer: RecordSealer,
+  id: string,
+  sealed: Uint8Array,
+): IdempotencyRecord {
   const opened = sealer.open("idempotency_record", id, sealed);
   const parsed = recordV1.safeParse(
     parseVersioned(opened.plaintext, IDEMPOTENCY_FORMAT_VERSION, "idempotency record"),
@@ -89,7 +93,8 @@ export function openIdempotencyRecord(sealer: RecordSealer, id: string, sealed: 
   } catch {
     matches = false;
   }
-  if (!matches) throw new DomainError("record_unreadable", "The stored idempotency record belongs to another key");
+  if (!matches)
+    throw new DomainError("record_unreadable", "The stored idempotency record belongs to another key");
   return record;
 }
 

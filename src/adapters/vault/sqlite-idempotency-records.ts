@@ -19,7 +19,14 @@ import { sqliteCall } from "./sqlite-database.ts";
 
 type Row = { record: Uint8Array };
 type Write = [id: string, attempt: string, state: string, updatedAt: number, record: Uint8Array];
-type Swap = [id: string, oldAttempt: string, newAttempt: string, state: string, updatedAt: number, record: Uint8Array];
+type Swap = [
+  id: string,
+  oldAttempt: string,
+  newAttempt: string,
+  state: string,
+  updatedAt: number,
+  record: Uint8Array,
+];
 
 /** A claim that keeps finding the record released under it gives up after this many rounds. */
 const CLAIM_ROUNDS = 8;
@@ -88,7 +95,10 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
 
   async release(claimed: IdempotencyRecord): Promise<boolean> {
     const id = idempotencyRecordId(claimed.customerId, claimed.key);
-    return sqliteCall("release an idempotency key", () => this.#release.run(id, claimed.attempt).changes === 1);
+    return sqliteCall(
+      "release an idempotency key",
+      () => this.#release.run(id, claimed.attempt).changes === 1,
+    );
   }
 
   async purgeOlderThan(cutoff: Date): Promise<number> {
@@ -101,7 +111,9 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
     const sealed = sealIdempotencyRecord(this.#sealer, to);
     return sqliteCall(
       "update an idempotency key",
-      () => this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes === 1,
+      () =>
+        this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes ===
+        1,
     );
   }
 
