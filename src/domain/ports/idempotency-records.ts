@@ -46,8 +46,9 @@ export type ClaimOutcome =
  *
  * Records carry no plaintext booking data beyond the calendar id (sealed where the store seals
  * records) and times: argument digests, a summary digest, the event id. They are kept
- * RECORD_RETENTION_DAYS after their last change, then purged by `purgeOlderThan`; a customer's
- * disconnect leaves them to expire (a reconnect within that time still recognises a replay).
+ * IDEMPOTENCY_RETENTION_MS (30 days) after their last change, then purged by `purgeOlderThan`
+ * (the server sweeps hourly); a customer's disconnect leaves them to expire, so a reconnect
+ * within that time still recognises a replay and nothing else needs to know about them.
  *
  * Every method may throw DomainError `storage_unavailable` when the store cannot be reached,
  * and `invalid_argument` for a key that `checkIdempotencyKey` refuses (callers check first).
@@ -75,16 +76,18 @@ export interface IdempotencyRecords {
   takeOver(stale: IdempotencyRecord, now: Date): Promise<ClaimOutcome>;
 
   /**
-   * Mark the claim completed with the event Google created.
+   * Mark the claim completed with the event Google created. `claimed` is the record `claim` or
+   * `takeOver` handed back (its arguments are what the completed record keeps).
    * @returns false (and changes nothing) when the record no longer holds this pending attempt
-   * @throws DomainError storage_unavailable, invalid_argument
+   * @throws DomainError storage_unavailable, invalid_argument (an empty event id), record_unreadable
+   *   (only stores that must open the stored record to compare attempts: the file store)
    */
   complete(claimed: IdempotencyRecord, eventId: string, now: Date): Promise<boolean>;
 
   /**
    * Drop a pending claim when nothing was created at Google, so the key can be used again.
    * @returns false (and changes nothing) when the record no longer holds this pending attempt
-   * @throws DomainError storage_unavailable, invalid_argument
+   * @throws DomainError storage_unavailable, invalid_argument, record_unreadable (as for complete)
    */
   release(claimed: IdempotencyRecord): Promise<boolean>;
 
@@ -97,5 +100,5 @@ export interface IdempotencyRecords {
   purgeOlderThan(cutoff: Date): Promise<number>;
 }
 
-/** How long a record is kept after its last change: far longer than any client retries. */
-export const RECORD_RETENTION_DAYS = 30;
+/** How long a record is kept after its last change (30 days): far longer than any client retries. */
+export const IDEMPOTENCY_RETENTION_MS = 30 * 86_400_000;
