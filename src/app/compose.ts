@@ -13,6 +13,7 @@ import { SystemClock } from "../adapters/system/system-clock.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { OAuthClients } from "../domain/oauth-clients.ts";
 import type { Clock } from "../domain/ports/clock.ts";
+import { IDEMPOTENCY_RETENTION_MS } from "../domain/ports/idempotency-records.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
@@ -85,6 +86,12 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     pending.purgeExpired(clock.now()).catch(() => undefined);
   }, 60_000);
   purge.unref();
+  // Idempotency records outlive any client's retries by far: an hourly sweep keeps the store bounded.
+  const purgeIdempotency = setInterval(() => {
+    const cutoff = new Date(clock.now().getTime() - IDEMPOTENCY_RETENTION_MS);
+    storage.idempotency.purgeOlderThan(cutoff).catch(() => undefined);
+  }, 3_600_000);
+  purgeIdempotency.unref();
 
   return {
     app,
@@ -94,6 +101,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     metrics,
     close: async () => {
       clearInterval(purge);
+      clearInterval(purgeIdempotency);
       await storage.close();
     },
   };

@@ -2,17 +2,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-lock.ts";
 import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
+import { PostgresIdempotencyRecords } from "../adapters/postgres/postgres-idempotency-records.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
 import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
 import { InProcessCustomerLock } from "../adapters/system/in-process-customer-lock.ts";
+import { EncryptedFileIdempotencyRecords } from "../adapters/vault/encrypted-file-idempotency-records.ts";
 import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-file-pending-authorizations.ts";
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";
 import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
+import { SqliteIdempotencyRecords } from "../adapters/vault/sqlite-idempotency-records.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
 import type { CustomerLock } from "../domain/ports/customer-lock.ts";
+import type { IdempotencyRecords } from "../domain/ports/idempotency-records.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
 import type { TokenVault } from "../domain/ports/token-vault.ts";
 import { type Config, ConfigError } from "./config.ts";
@@ -22,6 +26,8 @@ export interface Storage {
   vault: TokenVault & ResealableVault;
   pending: PendingAuthorizations;
   lock: CustomerLock;
+  /** Bookings' idempotency keys, in the same store so they hold across instances and restarts. */
+  idempotency: IdempotencyRecords;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +50,7 @@ export async function openStorage(
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
         lock: new InProcessCustomerLock(),
+        idempotency: new SqliteIdempotencyRecords(db, sealer),
         ping: async () => {
           db.query("SELECT 1").get();
         },
@@ -57,6 +64,7 @@ export async function openStorage(
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
+        idempotency: new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer }),
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
         },
@@ -77,6 +85,7 @@ export async function openStorage(
         pending: new PostgresPendingAuthorizations(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
         lock: new PostgresCustomerLock(db),
+        idempotency: new PostgresIdempotencyRecords(db, sealer),
         ping: () => db.ping(),
         close: () => db.close(),
       };

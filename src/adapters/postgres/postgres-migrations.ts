@@ -27,6 +27,19 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX pending_authorizations_expires_at ON ${s}.pending_authorizations (expires_at);`,
   },
+  {
+    version: 2,
+    name: "idempotency records",
+    up: (s) => `
+      CREATE TABLE ${s}.idempotency_records (
+        record_id text COLLATE "C" PRIMARY KEY,
+        attempt text NOT NULL,
+        state text NOT NULL CHECK (state IN ('pending', 'completed')),
+        updated_at timestamptz NOT NULL,
+        record bytea NOT NULL
+      );
+      CREATE INDEX idempotency_records_updated_at ON ${s}.idempotency_records (updated_at);`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -22,6 +22,15 @@ const MIGRATIONS: readonly string[] = [
      record BLOB NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX pending_authorizations_expires_at ON pending_authorizations (expires_at);`,
+  // Idempotency keys of bookings (SqliteIdempotencyRecords); updated_at is epoch milliseconds.
+  `CREATE TABLE idempotency_records (
+     record_id TEXT PRIMARY KEY NOT NULL,
+     attempt TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
+     updated_at INTEGER NOT NULL,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

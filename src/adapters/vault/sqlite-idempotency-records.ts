@@ -1,0 +1,125 @@
+import type { Database, Statement } from "bun:sqlite";
+import { DomainError } from "../../domain/errors.ts";
+import type {
+  ClaimOutcome,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotencyRecords,
+} from "../../domain/ports/idempotency-records.ts";
+import {
+  checkEventId,
+  idempotencyRecordId,
+  newAttempt,
+  openIdempotencyRecord,
+  pendingRecord,
+  sealIdempotencyRecord,
+} from "./idempotency-record-codec.ts";
+import type { RecordSealer } from "./record-sealer.ts";
+import { sqliteCall } from "./sqlite-database.ts";
+
+type Row = { record: Uint8Array };
+type Write = [id: string, attempt: string, state: string, updatedAt: number, record: Uint8Array];
+type Swap = [
+  id: string,
+  oldAttempt: string,
+  newAttempt: string,
+  state: string,
+  updatedAt: number,
+  record: Uint8Array,
+];
+
+/** A claim that keeps finding the record released under it gives up after this many rounds. */
+const CLAIM_ROUNDS = 8;
+
+/**
+ * Idempotency records in the token database, keyed by a hash of (customer, key). The attempt,
+ * state and last change are kept in clear beside the sealed record, so every change is one
+ * compare-and-set statement (atomic across processes) and purging opens nothing.
+ */
+export class SqliteIdempotencyRecords implements IdempotencyRecords {
+  readonly #sealer: RecordSealer;
+  readonly #insert: Statement<unknown, Write>;
+  readonly #select: Statement<Row, [string]>;
+  readonly #update: Statement<unknown, Swap>;
+  readonly #release: Statement<unknown, [string, string]>;
+  readonly #purge: Statement<unknown, [number]>;
+
+  constructor(db: Database, sealer: RecordSealer) {
+    this.#sealer = sealer;
+    [this.#insert, this.#select, this.#update, this.#release, this.#purge] = sqliteCall(
+      "prepare statements",
+      () => [
+        db.prepare<unknown, Write>(
+          `INSERT INTO idempotency_records (record_id, attempt, state, updated_at, record)
+           VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (record_id) DO NOTHING`,
+        ),
+        db.prepare<Row, [string]>("SELECT record FROM idempotency_records WHERE record_id = ?1"),
+        db.prepare<unknown, Swap>(
+          `UPDATE idempotency_records SET attempt = ?3, state = ?4, updated_at = ?5, record = ?6
+           WHERE record_id = ?1 AND attempt = ?2 AND state = 'pending'`,
+        ),
+        db.prepare<unknown, [string, string]>(
+          "DELETE FROM idempotency_records WHERE record_id = ?1 AND attempt = ?2 AND state = 'pending'",
+        ),
+        db.prepare<unknown, [number]>("DELETE FROM idempotency_records WHERE updated_at < ?1"),
+      ],
+    );
+  }
+
+  async claim(claim: IdempotencyClaim, now: Date): Promise<ClaimOutcome> {
+    const record = pendingRecord(claim, now);
+    const id = idempotencyRecordId(record.customerId, record.key);
+    const sealed = sealIdempotencyRecord(this.#sealer, record);
+    for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
+      const inserted = sqliteCall("claim an idempotency key", () =>
+        this.#insert.run(id, record.attempt, record.state, now.getTime(), sealed),
+      );
+      if (inserted.changes === 1) return { claimed: true, record };
+      const existing = this.#read(id);
+      if (existing !== null) return { claimed: false, existing };
+    }
+    throw new DomainError("storage_unavailable", "The token store is busy: an idempotency key kept changing");
+  }
+
+  async takeOver(stale: IdempotencyRecord, now: Date): Promise<ClaimOutcome> {
+    const record: IdempotencyRecord = { ...stale, state: "pending", attempt: newAttempt(), updatedAt: now };
+    if (this.#swap(stale, record)) return { claimed: true, record };
+    const existing = this.#read(idempotencyRecordId(stale.customerId, stale.key));
+    return existing === null ? this.claim(stale, now) : { claimed: false, existing };
+  }
+
+  async complete(claimed: IdempotencyRecord, eventId: string, now: Date): Promise<boolean> {
+    checkEventId(eventId);
+    return this.#swap(claimed, { ...claimed, state: "completed", eventId, updatedAt: now });
+  }
+
+  async release(claimed: IdempotencyRecord): Promise<boolean> {
+    const id = idempotencyRecordId(claimed.customerId, claimed.key);
+    return sqliteCall(
+      "release an idempotency key",
+      () => this.#release.run(id, claimed.attempt).changes === 1,
+    );
+  }
+
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    return sqliteCall("purge idempotency records", () => this.#purge.run(cutoff.getTime()).changes);
+  }
+
+  /** Replace `from`'s pending attempt by `to`, if the record still holds it. */
+  #swap(from: IdempotencyRecord, to: IdempotencyRecord): boolean {
+    const id = idempotencyRecordId(from.customerId, from.key);
+    const sealed = sealIdempotencyRecord(this.#sealer, to);
+    return sqliteCall(
+      "update an idempotency key",
+      () =>
+        this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes ===
+        1,
+    );
+  }
+
+  /** @throws DomainError record_unreadable */
+  #read(id: string): IdempotencyRecord | null {
+    const row = sqliteCall("read an idempotency key", () => this.#select.get(id));
+    return row === null ? null : openIdempotencyRecord(this.#sealer, id, row.record);
+  }
+}
