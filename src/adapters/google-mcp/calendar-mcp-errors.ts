@@ -107,9 +107,13 @@ export function transportFailure(error: unknown, what: string, timeoutMs: number
 }
 
 export function unreadable(what: string): DomainError {
+  // Marked so it is not retried: the same request would get the same answer.
   return new DomainError(
     "google_unavailable",
     `Google Calendar answered ${what} with something we cannot read`,
+    {
+      details: { unreadable: true },
+    },
   );
 }
 

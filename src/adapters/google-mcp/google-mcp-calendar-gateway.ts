@@ -334,7 +334,9 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
 }
 
 function worthRetrying(error: unknown): boolean {
-  if (isDomainError(error, "google_unavailable")) return error.details.timeout !== true;
+  if (isDomainError(error, "google_unavailable")) {
+    return error.details.timeout !== true && error.details.unreadable !== true;
+  }
   if (isDomainError(error, "rate_limited")) {
     const after = error.details.retry_after_seconds;
     return typeof after === "number" && after <= MAX_RETRY_WAIT_SECONDS;
