@@ -20,44 +20,49 @@ export interface FailureFacts {
   retryAfterSeconds?: number | null;
 }
 
-const SCOPE =
-  /insufficient authentication scopes|ACCESS_TOKEN_SCOPE_INSUFFICIENT|insufficientPermissions|insufficient_scope/i;
-const RATE =
-  /RESOURCE_EXHAUSTED|rateLimitExceeded|userRateLimitExceeded|quotaExceeded|dailyLimitExceeded|rate limit|quota/i;
-const NOT_FOUND = /NOT_FOUND|\bnot found\b|notFound|does not exist/i;
+// Google's status names and reasons are matched as written; its prose, in any case.
+const SCOPE = /ACCESS_TOKEN_SCOPE_INSUFFICIENT|insufficientPermissions|insufficient_scope/;
+const SCOPE_TEXT = /insufficient authentication scopes/i;
+const RATE = /RESOURCE_EXHAUSTED|rateLimitExceeded|userRateLimitExceeded|quotaExceeded|dailyLimitExceeded/;
+const RATE_TEXT = /rate limit|quota exceeded/i;
+const NOT_FOUND = /NOT_FOUND|notFound/;
+const NOT_FOUND_TEXT = /\bnot found\b|does not exist/i;
 const GONE = /\bdeleted\b|\bgone\b/i;
-const UNAUTHENTICATED =
-  /UNAUTHENTICATED|invalid authentication credentials|invalid_token|invalid credentials/i;
+const UNAUTHENTICATED = /UNAUTHENTICATED|invalid_token/;
+const UNAUTHENTICATED_TEXT = /invalid authentication credentials|invalid credentials/i;
 const NO_APPROVAL = /requires user confirmation/i;
-const AGENTIC = /agent|agentic/i;
-const PERMISSION = /PERMISSION_DENIED|does not have permission|permission denied|forbidden/i;
-const UNAVAILABLE = /UNAVAILABLE|INTERNAL|DEADLINE_EXCEEDED|backend error|internal error/i;
+const AGENTIC = /\bagent(?:ic)?\b|AI-powered/i;
+const PERMISSION = /PERMISSION_DENIED/;
+const PERMISSION_TEXT = /does not have permission|permission denied|forbidden/i;
+const UNAVAILABLE = /\b(?:UNAVAILABLE|INTERNAL|DEADLINE_EXCEEDED|backendError)\b/;
+const UNAVAILABLE_TEXT = /backend error|internal error|temporarily unavailable/i;
 
 /** @param what the tool, e.g. "create_event", for messages */
 export function classifyFailure(facts: FailureFacts, what: string): DomainError {
   const all = [...facts.names, facts.message].join(" ");
+  const says = (names: RegExp, text: RegExp): boolean => names.test(all) || text.test(facts.message);
   const details = {
     google_status: facts.status ?? null,
     google_reason: facts.names[0] ?? null,
   };
   const { status } = facts;
-  if (status === 401 || UNAUTHENTICATED.test(all)) {
+  if (status === 401 || says(UNAUTHENTICATED, UNAUTHENTICATED_TEXT)) {
     return new DomainError("google_token_rejected", "Google rejected the access token (401)", { details });
   }
-  if (status === 429 || RATE.test(all)) {
+  if (status === 429 || says(RATE, RATE_TEXT)) {
     const retryAfter = facts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
     return new DomainError("rate_limited", `Google Calendar is rate limiting ${what}; retry later`, {
       details: { ...details, retry_after_seconds: retryAfter },
     });
   }
-  if (SCOPE.test(all)) {
+  if (says(SCOPE, SCOPE_TEXT)) {
     return new DomainError(
       "insufficient_scope",
       `The calendar access granted does not allow ${what}; the customer must connect again and grant it`,
       { details },
     );
   }
-  if (NO_APPROVAL.test(all)) {
+  if (NO_APPROVAL.test(facts.message)) {
     // Google took us for a client without form elicitation (e.g. the /mcp/v1self endpoint).
     return new DomainError(
       "google_unavailable",
@@ -65,7 +70,7 @@ export function classifyFailure(facts: FailureFacts, what: string): DomainError 
       { details: { ...details, reason: "approval_unsupported" } },
     );
   }
-  if (status === 403 || PERMISSION.test(all)) {
+  if (status === 403 || says(PERMISSION, PERMISSION_TEXT)) {
     // A valid token that Google still refuses: an OAuth client not created for AI agents, the
     // Calendar MCP API not enabled, or an account not allowed. Connecting again through the
     // configured (agentic) client is the user's remedy; the reason tells the operator which.
@@ -76,14 +81,14 @@ export function classifyFailure(facts: FailureFacts, what: string): DomainError 
       { details: { ...details, reason } },
     );
   }
-  if (status === 410 || (NOT_FOUND.test(all) && GONE.test(facts.message))) {
+  if (status === 410 || (says(NOT_FOUND, NOT_FOUND_TEXT) && GONE.test(facts.message))) {
     return new DomainError("not_found", `Already deleted (${what})`, {
       details: { ...details, deleted: true },
     });
   }
-  if (status === 404 || NOT_FOUND.test(all))
+  if (status === 404 || says(NOT_FOUND, NOT_FOUND_TEXT))
     return new DomainError("not_found", `Not found (${what})`, { details });
-  if ((status !== undefined && (status >= 500 || status === 408)) || UNAVAILABLE.test(all)) {
+  if ((status !== undefined && (status >= 500 || status === 408)) || says(UNAVAILABLE, UNAVAILABLE_TEXT)) {
     return new DomainError("google_unavailable", `Google Calendar failed ${what}`, { details });
   }
   return new DomainError(

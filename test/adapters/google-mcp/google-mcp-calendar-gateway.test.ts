@@ -230,6 +230,13 @@ describe("GoogleMcpCalendarGateway: failures", () => {
     });
   }
 
+  test("prose is not mistaken for a status name: 'internal' or 'quota' in a refusal stay invalid_argument", async () => {
+    stub.always("create_event", failure("Attendee internal-quota@example.com cannot be invited", "isError"));
+    expect((await failureOf(gateway.insertEvent(TOKEN, "primary", draft(), {}))).code).toBe(
+      "invalid_argument",
+    );
+  });
+
   test("429 is rate_limited with Google's Retry-After", async () => {
     stub.always("create_event", http(429, { "Retry-After": "30" }));
     const error = await failureOf(gateway.insertEvent(TOKEN, "primary", draft(), {}));
