@@ -10,15 +10,16 @@ import type {
   InsertOptions,
   PatchOptions,
 } from "../../domain/ports/calendar-gateway.ts";
-import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS, observed } from "../google/google-call-observer.ts";
-import { type RetryPolicy, withRetry } from "../google/outbound-call.ts";
-import { ApprovalSession, declined } from "./approval-session.ts";
+import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS } from "../google/google-call-observer.ts";
+import type { RetryPolicy } from "../google/outbound-call.ts";
+import { ApprovalSession } from "./approval-session.ts";
 import { ApprovalTokens } from "./approval-token.ts";
 import { withMarker, withoutMarker } from "./booking-marker.ts";
 import { busyFromEvents } from "./busy-from-events.ts";
 import { unreadable } from "./calendar-mcp-errors.ts";
 import * as schema from "./calendar-mcp-schema.ts";
 import { McpJsonRpcClient } from "./mcp-json-rpc-client.ts";
+import { type CallContext, McpToolCaller } from "./mcp-tool-caller.ts";
 import { type PatchChanges, planPatch } from "./patch-plan.ts";
 
 /**
@@ -39,7 +40,7 @@ import { type PatchChanges, planPatch } from "./patch-plan.ts";
  * | deleteEvent   | 1 (delete_event)                                                      |
  *
  * Reads and deletes are retried like the REST gateway's (each attempt is a request and is
- * counted); creates and updates never are.
+ * counted); creates and updates never are (mcp-tool-caller.ts).
  */
 export interface GoogleMcpCalendarGatewayOptions {
   /** `GOOGLE_CALENDAR_MCP_URL`. */
@@ -55,33 +56,27 @@ export interface GoogleMcpCalendarGatewayOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250 };
-/** A Retry-After longer than this is reported (rate_limited), not waited out. */
-const MAX_RETRY_WAIT_SECONDS = 4;
 const MAX_CALENDAR_PAGES = 10;
 /** 10,000 events per calendar in a free/busy window bounds a misbehaving pager. */
 const MAX_EVENT_PAGES = 40;
 
-interface CallContext {
-  accessToken: string;
-  approvals: ApprovalSession;
-}
-
 export class GoogleMcpCalendarGateway implements CalendarGateway {
-  readonly #client: McpJsonRpcClient;
+  readonly #caller: McpToolCaller;
   readonly #tokens: ApprovalTokens;
-  readonly #retry: RetryPolicy;
-  readonly #observe: GoogleCallObserver;
   readonly #now: () => number;
 
   constructor(options: GoogleMcpCalendarGatewayOptions) {
-    this.#client = new McpJsonRpcClient({
+    const client = new McpJsonRpcClient({
       url: options.url,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
+    this.#caller = new McpToolCaller(
+      client,
+      options.retry ?? DEFAULT_RETRY,
+      options.observe ?? IGNORE_GOOGLE_CALLS,
+    );
     this.#tokens = new ApprovalTokens(options.approvalKey);
-    this.#retry = options.retry ?? DEFAULT_RETRY;
-    this.#observe = options.observe ?? IGNORE_GOOGLE_CALLS;
     this.#now = options.now ?? Date.now;
   }
 
@@ -165,7 +160,11 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
           ? draft
           : { ...draft, description: withMarker(draft.description, options.eventId) };
       const args = schema.createEventArgs(calendarId, marked, pick(options, ["addMeetLink", "sendUpdates"]));
-      return this.#event(calendarId, await this.#tool(ctx, schema.TOOLS.createEvent, args), "create_event");
+      return this.#event(
+        calendarId,
+        await this.#caller.call(ctx, schema.TOOLS.createEvent, args),
+        "create_event",
+      );
     });
   }
 
@@ -201,7 +200,7 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
         );
         event = this.#event(
           calendarId,
-          await this.#tool(ctx, schema.TOOLS.updateEvent, args),
+          await this.#caller.call(ctx, schema.TOOLS.updateEvent, args),
           "update_event",
         );
       }
@@ -209,7 +208,7 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
         const args = schema.respondToEventArgs(calendarId, eventId, plan.respond, options.sendUpdates);
         event = this.#event(
           calendarId,
-          await this.#tool(ctx, schema.TOOLS.respondToEvent, args),
+          await this.#caller.call(ctx, schema.TOOLS.respondToEvent, args),
           "respond_to_event",
         );
       }
@@ -225,7 +224,7 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
     options: { sendUpdates?: SendUpdates } & ApprovalOptions,
   ): Promise<void> {
     await this.#run(accessToken, options, async (ctx) => {
-      await this.#tool(
+      await this.#caller.call(
         ctx,
         schema.TOOLS.deleteEvent,
         schema.deleteEventArgs(calendarId, eventId, options.sendUpdates),
@@ -258,19 +257,31 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
   }
 
   async #getEvent(ctx: CallContext, calendarId: string, eventId: string): Promise<CalendarEvent> {
-    const data = await this.#tool(ctx, schema.TOOLS.getEvent, schema.getEventArgs(calendarId, eventId));
+    const data = await this.#caller.call(
+      ctx,
+      schema.TOOLS.getEvent,
+      schema.getEventArgs(calendarId, eventId),
+    );
     return this.#event(calendarId, data, "get_event");
   }
 
   async #calendarPage(ctx: CallContext, pageToken: string | undefined, firstPage: boolean) {
-    const data = await this.#tool(ctx, schema.TOOLS.listCalendars, schema.listCalendarsArgs(pageToken));
+    const data = await this.#caller.call(
+      ctx,
+      schema.TOOLS.listCalendars,
+      schema.listCalendarsArgs(pageToken),
+    );
     const list = schema.parseCalendarList(data, firstPage);
     if (list === null) throw unreadable("list_calendars");
     return list;
   }
 
   async #eventPage(ctx: CallContext, calendarId: string, input: schema.ListEventsInput) {
-    const data = await this.#tool(ctx, schema.TOOLS.listEvents, schema.listEventsArgs(calendarId, input));
+    const data = await this.#caller.call(
+      ctx,
+      schema.TOOLS.listEvents,
+      schema.listEventsArgs(calendarId, input),
+    );
     const list = schema.parseEventList(data);
     if (list === null) throw unreadable("list_events");
     return list;
@@ -293,62 +304,6 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
     approvals.finish();
     return result;
   }
-
-  /** One tool call: the approval answer attached if it is this call's, retried if safe. */
-  async #tool(ctx: CallContext, tool: schema.CalendarTool, args: schema.ToolArguments): Promise<unknown> {
-    const isRead = schema.READ_TOOLS.has(tool);
-    const resume = ctx.approvals.resumptionFor(tool, args, isRead);
-    const call = {
-      tool,
-      args,
-      accessToken: ctx.accessToken,
-      ...(resume === undefined ? {} : { inputResponses: resume.inputResponses }),
-      ...(resume?.requestState === undefined ? {} : { requestState: resume.requestState }),
-    };
-    const retryable = isRead || tool === schema.TOOLS.deleteEvent;
-    let attempts = 0;
-    const attempt = () => {
-      attempts += 1;
-      return observed(this.#observe, "calendar", () => this.#client.call(call), {
-        backend: "mcp",
-        operation: tool,
-      });
-    };
-    let outcome: Awaited<ReturnType<McpJsonRpcClient["call"]>>;
-    try {
-      outcome = retryable ? await withRetry(this.#retry, worthRetrying, attempt) : await attempt();
-    } catch (error) {
-      // A delete whose first answer was lost: the retry finds it gone.
-      if (tool === schema.TOOLS.deleteEvent && attempts > 1 && isDomainError(error, "not_found"))
-        return undefined;
-      if (resume !== undefined && resume.action !== "accept" && !isTransient(error))
-        throw declined(resume.action, tool);
-      throw error;
-    }
-    if (resume !== undefined && resume.action !== "accept") throw declined(resume.action, tool);
-    if (outcome.kind === "input_required") {
-      throw ctx.approvals.required(tool, args, outcome.inputRequests, outcome.requestState);
-    }
-    return outcome.data;
-  }
-}
-
-function worthRetrying(error: unknown): boolean {
-  if (isDomainError(error, "google_unavailable")) {
-    return error.details.timeout !== true && error.details.unreadable !== true;
-  }
-  if (isDomainError(error, "rate_limited")) {
-    const after = error.details.retry_after_seconds;
-    return typeof after === "number" && after <= MAX_RETRY_WAIT_SECONDS;
-  }
-  return false;
-}
-
-/** Failures after which the same answer may be sent again: the caller retries, not gives up. */
-function isTransient(error: unknown): boolean {
-  return ["google_token_rejected", "rate_limited", "google_unavailable"].some((code) =>
-    isDomainError(error, code as "rate_limited"),
-  );
 }
 
 function isPermissionDenied(error: unknown): boolean {
