@@ -67,10 +67,20 @@ export interface ListEventsInput {
   timeZone?: string;
 }
 
+/**
+ * The newest `list_events` reads a missing bound as "now" and "start + 7 days" where REST reads
+ * the beginning and end of time: a window open on one side is closed this far away instead.
+ */
+const OPEN_WINDOW_MS = 5 * 366 * 86_400_000;
+
 export function listEventsArgs(calendarId: string, input: ListEventsInput): ToolArguments {
   const args: ToolArguments = { calendarId, orderBy: "startTime" };
-  if (input.timeMin !== undefined) args.startTime = input.timeMin.toISOString();
-  if (input.timeMax !== undefined) args.endTime = input.timeMax.toISOString();
+  const { timeMin, timeMax } = input;
+  if (timeMin !== undefined || timeMax !== undefined) {
+    const start = timeMin ?? new Date((timeMax?.getTime() ?? 0) - OPEN_WINDOW_MS);
+    args.startTime = start.toISOString();
+    args.endTime = (timeMax ?? new Date(start.getTime() + OPEN_WINDOW_MS)).toISOString();
+  }
   if (input.text !== undefined) args.fullText = input.text;
   if (input.pageSize !== undefined) args.pageSize = Math.min(Math.max(1, input.pageSize), MAX_PAGE_SIZE);
   if (input.pageToken !== undefined) args.pageToken = input.pageToken;

@@ -30,6 +30,17 @@ describe("calendar-mcp-schema: Google's names", () => {
     expect(listEventsArgs("primary", {})).toEqual({ calendarId: "primary", orderBy: "startTime" });
   });
 
+  test("a window open on one side is closed five years away, not at Google's 7-day default", () => {
+    expect(listEventsArgs("primary", { timeMin: new Date("2026-03-10T00:00:00Z") })).toMatchObject({
+      startTime: "2026-03-10T00:00:00.000Z",
+      endTime: "2031-03-14T00:00:00.000Z",
+    });
+    expect(listEventsArgs("primary", { timeMax: new Date("2026-03-10T00:00:00Z") })).toMatchObject({
+      startTime: "2021-03-06T00:00:00.000Z",
+      endTime: "2026-03-10T00:00:00.000Z",
+    });
+  });
+
   test("create_event without sendUpdates says NONE (Google's MCP default is ALL, REST's is none)", () => {
     const args = createEventArgs(
       "primary",
