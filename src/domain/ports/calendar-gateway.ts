@@ -47,7 +47,12 @@ export interface FreeBusyQuery extends ApprovalOptions {
 export type FreeBusyAnswer = Map<string, { busy: Interval[]; error?: string }>;
 
 export interface InsertOptions extends ApprovalOptions {
-  /** Client-chosen id (base32hex, 5–1024 chars) so a retried insert cannot create a twin. */
+  /**
+   * Client-chosen id (base32hex, 5–1024 chars) so a retried insert cannot create a twin. A backend
+   * that cannot set ids (Google's MCP server) marks the event with it instead, so that
+   * `listEvents` with `text` = this id finds the event again; such a backend never throws
+   * `duplicate_event`.
+   */
   eventId?: string;
   addMeetLink?: boolean;
   sendUpdates?: SendUpdates;
