@@ -237,6 +237,21 @@ describe("GoogleMcpCalendarGateway: failures", () => {
     );
   });
 
+  test("UNAUTHENTICATED inside a tool result is google_token_rejected too", async () => {
+    stub.always("get_event", failure("Request had invalid authentication credentials.", "isError"));
+    expect((await failureOf(gateway.getEvent(TOKEN, "primary", "evt1"))).code).toBe("google_token_rejected");
+  });
+
+  test("'requires user confirmation, which this client does not support' names the endpoint to use", async () => {
+    stub.always(
+      "delete_event",
+      failure("This action requires user confirmation, which this client does not support", "isError"),
+    );
+    const error = await failureOf(gateway.deleteEvent(TOKEN, "primary", "evt1", {}));
+    expect(error).toMatchObject({ code: "google_unavailable", details: { reason: "approval_unsupported" } });
+    expect(error.message).toContain("/mcp/v1");
+  });
+
   test("429 is rate_limited with Google's Retry-After", async () => {
     stub.always("create_event", http(429, { "Retry-After": "30" }));
     const error = await failureOf(gateway.insertEvent(TOKEN, "primary", draft(), {}));
