@@ -130,6 +130,9 @@ export function updateEventArgs(
   const args: ToolArguments = { calendarId, eventId };
   if (fields.summary !== undefined) args.summary = fields.summary;
   Object.assign(args, textFields(fields), timeFields(fields));
+  // Moving an all-day event to times must say so: an unset allDay would keep it all-day.
+  if ((fields.start !== undefined || fields.end !== undefined) && args.allDay === undefined)
+    args.allDay = false;
   if (delta.added.length > 0) args.addedAttendees = delta.added.map(attendeeInput);
   if (delta.removedEmails.length > 0) args.removedAttendeeEmails = delta.removedEmails;
   args.notificationLevel = notificationLevel(sendUpdates);

@@ -112,6 +112,7 @@ describe("patchEvent over MCP", () => {
       startTime: start.dateTime,
       endTime: end.dateTime,
       timeZone: "Europe/Madrid",
+      allDay: false,
       notificationLevel: "ALL",
     });
   });
