@@ -1,17 +1,22 @@
+import { createHmac } from "node:crypto";
 import type { Hono } from "hono";
 import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provider.ts";
 import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
+import type { GoogleCallObserver } from "../adapters/google/google-call-observer.ts";
+import { GoogleMcpCalendarGateway } from "../adapters/google-mcp/google-mcp-calendar-gateway.ts";
 import { type AppEnv, createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
 import { openApiApp } from "../adapters/http/openapi.ts";
 import { TokenBucketRateLimiter } from "../adapters/http/rate-limiter.ts";
 import { JsonLineLogger, type Logger } from "../adapters/logging/logger.ts";
 import { createMcpApp } from "../adapters/mcp/mcp-app.ts";
 import type { McpServices } from "../adapters/mcp/tool-definition.ts";
+import { GoogleRequestBudget } from "../adapters/metrics/google-request-budget.ts";
 import { metricsApp } from "../adapters/metrics/metrics-app.ts";
 import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { OAuthClients } from "../domain/oauth-clients.ts";
+import type { CalendarGateway } from "../domain/ports/calendar-gateway.ts";
 import type { Clock } from "../domain/ports/clock.ts";
 import { IDEMPOTENCY_RETENTION_MS } from "../domain/ports/idempotency-records.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
@@ -132,11 +137,7 @@ export function composeServices(
       metrics?.onRefresh(outcome);
     },
   });
-  const calendar = new GoogleCalendarGateway({
-    rootUrl: config.google.calendarApiUrl,
-    timeoutMs: config.google.timeoutMs,
-    observe: metrics?.onGoogleCall,
-  });
+  const calendar = calendarGateway(config, logger, metrics);
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
   return {
     connect: new ConnectCalendar({ oauth, pending, vault, lock, clock }),
@@ -155,6 +156,46 @@ export function composeServices(
   };
 }
 
+/** GOOGLE_CALENDAR_BACKEND: the REST API, or Google's Calendar MCP server (never both). */
+function calendarGateway(
+  config: Config,
+  logger: Logger,
+  metrics: ServerMetrics | undefined,
+): CalendarGateway {
+  const budget = new GoogleRequestBudget({
+    dailyBudget: config.google.dailyRequestBudget,
+    warnRatio: config.google.budgetWarnRatio,
+    logger,
+  });
+  const observe: GoogleCallObserver = (call) => {
+    metrics?.onGoogleCall(call);
+    budget.onGoogleCall(call);
+  };
+  const { google } = config;
+  if (google.calendarBackend === "rest") {
+    return new GoogleCalendarGateway({
+      rootUrl: google.calendarApiUrl,
+      timeoutMs: google.timeoutMs,
+      observe,
+    });
+  }
+  return new GoogleMcpCalendarGateway({
+    url: google.calendarMcpUrl,
+    timeoutMs: google.timeoutMs,
+    approvalKey: approvalKey(config.encryption.key),
+    observe,
+  });
+}
+
+/**
+ * The approval tokens' HMAC key, derived from the token encryption key so every instance shares
+ * it; a store opened without one (tests) gets a key of its own.
+ */
+function approvalKey(encryptionKey: Uint8Array | null): Uint8Array {
+  if (encryptionKey === null) return crypto.getRandomValues(new Uint8Array(32));
+  return new Uint8Array(createHmac("sha256", encryptionKey).update("google-mcp-approval-tokens").digest());
+}
+
 async function checkHealth(storage: Storage): Promise<HealthReport> {
   try {
     await storage.ping();
@@ -164,10 +205,15 @@ async function checkHealth(storage: Storage): Promise<HealthReport> {
   }
 }
 
-/** The configured OAuth client, and the earlier ones whose grants are still honoured. */
+/**
+ * The configured OAuth client, and the earlier ones whose grants are still honoured: on the REST
+ * backend only, as Google's Calendar MCP server refuses clients not created for AI agents (the
+ * ones a switch leaves behind).
+ */
 function oauthClients(config: Config): OAuthClients {
+  const previous = config.google.previousClients.map((client) => client.clientId);
   return {
     current: config.google.clientId,
-    stillUsable: config.google.previousClients.map((client) => client.clientId),
+    stillUsable: config.google.calendarBackend === "rest" ? previous : [],
   };
 }

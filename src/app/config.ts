@@ -43,6 +43,12 @@ export interface Config {
      * grants keep working (refreshed with their own credentials) until the user reconnects.
      */
     previousClients: Array<{ clientId: string; clientSecret: string }>;
+    /** Which Google service the calendar tools call: the Calendar REST API or Google's Calendar MCP server. */
+    calendarBackend: "rest" | "mcp";
+    calendarMcpUrl: string;
+    /** Calendar requests a day before a warning is logged (at `budgetWarnRatio` of it); null: none. */
+    dailyRequestBudget: number | null;
+    budgetWarnRatio: number;
   };
   storage: {
     type: "sqlite" | "encrypted_file" | "database";
@@ -90,6 +96,8 @@ export const GOOGLE_DEFAULTS = {
   tokenUrl: "https://oauth2.googleapis.com/token",
   revokeUrl: "https://oauth2.googleapis.com/revoke",
   calendarApiUrl: "https://www.googleapis.com/",
+  /** `/mcp/v1self` is Google's fallback for hosts without form elicitation (no approvals). */
+  calendarMcpUrl: "https://calendarmcp.googleapis.com/mcp/v1",
 } as const;
 
 /** The least the product needs: identity, events, free/busy, and the calendar list. Never `calendar`. */
@@ -184,6 +192,14 @@ const environment = z.object({
     "must be comma-separated client_id:client_secret pairs",
   ),
   GOOGLE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  GOOGLE_CALENDAR_BACKEND: z.enum(["rest", "mcp"]).default("rest"),
+  GOOGLE_CALENDAR_MCP_URL: url.default(GOOGLE_DEFAULTS.calendarMcpUrl),
+  // Empty means unset (as .env.example leaves it).
+  GOOGLE_DAILY_REQUEST_BUDGET: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.coerce.number().int().min(1).max(1_000_000_000).optional(),
+  ),
+  GOOGLE_DAILY_REQUEST_BUDGET_WARN_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
   TOKEN_STORAGE_TYPE: z.enum(["sqlite", "encrypted_file", "database"]).default("sqlite"),
   TOKEN_DB_PATH: optionalText,
   TOKEN_VAULT_DIR: z.string().trim().min(1).default("./data/vault"),
@@ -249,6 +265,10 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
         const colon = pair.indexOf(":");
         return { clientId: pair.slice(0, colon), clientSecret: pair.slice(colon + 1) };
       }),
+      calendarBackend: e.GOOGLE_CALENDAR_BACKEND,
+      calendarMcpUrl: e.GOOGLE_CALENDAR_MCP_URL,
+      dailyRequestBudget: e.GOOGLE_DAILY_REQUEST_BUDGET ?? null,
+      budgetWarnRatio: e.GOOGLE_DAILY_REQUEST_BUDGET_WARN_RATIO,
     },
     storage: {
       type: e.TOKEN_STORAGE_TYPE,

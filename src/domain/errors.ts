@@ -38,7 +38,11 @@ export type DomainErrorCode =
   /** Google answered 401 to an access token (internal: refresh once and retry) */
   | "google_token_rejected"
   /** an event with that client-chosen id exists (internal: idempotent replay) */
-  | "duplicate_event";
+  | "duplicate_event"
+  /** Google asks the user to approve this call first (details: message, form, approval_token) */
+  | "approval_required"
+  /** the user declined or cancelled an approval Google asked for */
+  | "approval_declined";
 
 export interface DomainErrorOptions {
   /** Machine-readable extras a caller can act on (conflicts, retry hint, authorization URL). */

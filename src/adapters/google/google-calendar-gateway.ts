@@ -158,16 +158,20 @@ export class GoogleCalendarGateway implements CalendarGateway {
     // With our own id a repeat cannot create a twin (Google answers 409), so it may be retried.
     const retryable = options.eventId !== undefined;
     try {
-      const answer = await observed(this.#observe, "calendar", () =>
-        this.#api.events.insert(
-          {
-            calendarId,
-            requestBody,
-            sendUpdates: options.sendUpdates,
-            conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
-          },
-          this.#options(accessToken, retryable),
-        ),
+      const answer = await observed(
+        this.#observe,
+        "calendar",
+        () =>
+          this.#api.events.insert(
+            {
+              calendarId,
+              requestBody,
+              sendUpdates: options.sendUpdates,
+              conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
+            },
+            this.#options(accessToken, retryable),
+          ),
+        { backend: "rest", operation: "events.insert" },
       );
       return toCalendarEvent(calendarId, readable(answer, "events.insert").data);
     } catch (error) {
@@ -204,11 +208,15 @@ export class GoogleCalendarGateway implements CalendarGateway {
     options: { sendUpdates?: SendUpdates },
   ): Promise<void> {
     try {
-      await observed(this.#observe, "calendar", () =>
-        this.#api.events.delete(
-          { calendarId, eventId, sendUpdates: options.sendUpdates },
-          this.#options(accessToken, true),
-        ),
+      await observed(
+        this.#observe,
+        "calendar",
+        () =>
+          this.#api.events.delete(
+            { calendarId, eventId, sendUpdates: options.sendUpdates },
+            this.#options(accessToken, true),
+          ),
+        { backend: "rest", operation: "events.delete" },
       );
     } catch (error) {
       // 410 on a retry: our first attempt deleted it and the answer was lost.
@@ -229,7 +237,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
   async #call<T extends { data: unknown }>(what: string, run: () => Promise<T>): Promise<T> {
     let answer: T;
     try {
-      answer = await observed(this.#observe, "calendar", run);
+      answer = await observed(this.#observe, "calendar", run, { backend: "rest", operation: what });
     } catch (error) {
       throw toDomainError(error, what, this.#timeoutMs);
     }

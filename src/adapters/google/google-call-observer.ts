@@ -7,6 +7,10 @@ export interface GoogleCall {
   outcome: "ok" | "error";
   /** What the caller waited, retries and their back-off included. */
   durationMs: number;
+  /** Which Calendar backend made a "calendar" call (default "rest"). */
+  backend?: "rest" | "mcp";
+  /** The API method or MCP tool, e.g. "events.list" or "list_events"; a small fixed set. */
+  operation?: string;
 }
 
 /** Told once per call to Google, for metrics. Must not throw; a throw is swallowed. */
@@ -19,6 +23,7 @@ export async function observed<T>(
   observer: GoogleCallObserver,
   api: GoogleApi,
   work: () => Promise<T>,
+  labels: Pick<GoogleCall, "backend" | "operation"> = {},
 ): Promise<T> {
   const started = performance.now();
   let outcome: GoogleCall["outcome"] = "error";
@@ -28,7 +33,7 @@ export async function observed<T>(
     return result;
   } finally {
     try {
-      observer({ api, outcome, durationMs: performance.now() - started });
+      observer({ api, outcome, durationMs: performance.now() - started, ...labels });
     } catch {
       // Metrics must never change what a call to Google returns.
     }

@@ -21,6 +21,8 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   customer_mismatch: 403,
   google_token_rejected: 502,
   duplicate_event: 409,
+  approval_required: 403,
+  approval_declined: 403,
 };
 
 /** An HTTP-level error with a stable code, raised by middleware and handlers, mapped in onError. */

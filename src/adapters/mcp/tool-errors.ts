@@ -30,6 +30,8 @@ export const TOOL_ERROR_CODES = [
   "google_unavailable",
   "storage_unavailable",
   "customer_mismatch",
+  "approval_required",
+  "approval_declined",
   "internal_error",
 ] as const;
 
@@ -48,6 +50,8 @@ const TOOL_CODE: Record<DomainErrorCode, ToolErrorCode> = {
   google_unavailable: "google_unavailable",
   storage_unavailable: "storage_unavailable",
   customer_mismatch: "customer_mismatch",
+  approval_required: "approval_required",
+  approval_declined: "approval_declined",
   // A second 401 right after a refresh: Google is misbehaving, not the user's grant.
   google_token_rejected: "google_unavailable",
   // These never leave a tool's service; if one does, it is our bug, and its text stays in our logs.

@@ -36,6 +36,11 @@ export class ServerMetrics {
     help: "Access token refreshes, by outcome.",
     labelNames: ["outcome"],
   });
+  readonly #googleRequests = this.#registry.counter({
+    name: "mcp_calendar_google_requests_total",
+    help: 'Requests to Google Calendar, by backend ("rest" or "mcp") and API method or MCP tool; retries of the MCP backend count each.',
+    labelNames: ["backend", "operation"],
+  });
   readonly #google = this.#registry.histogram({
     name: "mcp_calendar_google_request_duration_seconds",
     help: "Time spent per call to Google (retries included), by API and outcome.",
@@ -64,6 +69,9 @@ export class ServerMetrics {
 
   readonly onGoogleCall = (call: GoogleCall): void => {
     this.#google.observe({ api: call.api, outcome: call.outcome }, call.durationMs / 1000);
+    if (call.api === "calendar") {
+      this.#googleRequests.inc({ backend: call.backend ?? "rest", operation: call.operation ?? "unknown" });
+    }
   };
 
   /** The text exposition format. */

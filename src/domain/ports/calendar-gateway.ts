@@ -1,6 +1,26 @@
 import type { CalendarEvent, CalendarSummary, EventDraft, Interval, SendUpdates } from "../calendar.ts";
 
-export interface EventQuery {
+/** The user's answer to an approval Google asked for (DomainError `approval_required`). */
+export interface ApprovalAnswer {
+  /** `details.approval_token` of that error. */
+  token: string;
+  action: "accept" | "decline" | "cancel";
+  /** The form's values, when accepting. */
+  content?: Record<string, unknown>;
+}
+
+/**
+ * For calls Google may hold for the user's approval (only a backend that has approvals reads
+ * these; others ignore them).
+ */
+export interface ApprovalOptions {
+  /** Whose call this is: approval tokens are bound to it (without it, to the access token). */
+  customerId?: string;
+  /** Repeat of the same call, now carrying the user's answer. */
+  approval?: ApprovalAnswer;
+}
+
+export interface EventQuery extends ApprovalOptions {
   timeMin?: Date;
   timeMax?: Date;
   /** Free-text search. */
@@ -16,7 +36,7 @@ export interface EventPage {
   nextPageToken: string | null;
 }
 
-export interface FreeBusyQuery {
+export interface FreeBusyQuery extends ApprovalOptions {
   timeMin: Date;
   timeMax: Date;
   calendarIds: string[];
@@ -26,14 +46,19 @@ export interface FreeBusyQuery {
 /** Busy intervals per calendar id; a calendar Google could not read carries `error`. */
 export type FreeBusyAnswer = Map<string, { busy: Interval[]; error?: string }>;
 
-export interface InsertOptions {
-  /** Client-chosen id (base32hex, 5–1024 chars) so a retried insert cannot create a twin. */
+export interface InsertOptions extends ApprovalOptions {
+  /**
+   * Client-chosen id (base32hex, 5–1024 chars) so a retried insert cannot create a twin. A backend
+   * that cannot set ids (Google's MCP server) marks the event with it instead, so that
+   * `listEvents` with `text` = this id finds the event again; such a backend never throws
+   * `duplicate_event`.
+   */
   eventId?: string;
   addMeetLink?: boolean;
   sendUpdates?: SendUpdates;
 }
 
-export interface PatchOptions {
+export interface PatchOptions extends ApprovalOptions {
   /** Refuse the write if the event changed since this etag was read. */
   etag?: string;
   sendUpdates?: SendUpdates;
@@ -48,6 +73,9 @@ export interface PatchOptions {
  * - `rate_limited` — 403/429 rate limits (details.retry_after_seconds when known)
  * - `google_unavailable` — 5xx, timeout, network failure, unreadable answer
  * - `invalid_argument` — Google rejected the request as malformed (400)
+ * - `approval_required` — Google asks the user to approve the call first; repeat it with
+ *   `approval` (details: message, form, approval_token)
+ * - `approval_declined` — the repeat carried a decline or cancel
  */
 export interface CalendarGateway {
   listCalendars(accessToken: string): Promise<CalendarSummary[]>;
@@ -55,7 +83,12 @@ export interface CalendarGateway {
   getTimeZone(accessToken: string, calendarId: string): Promise<string>;
   /** Recurring events come expanded into instances, ordered by start. */
   listEvents(accessToken: string, calendarId: string, query: EventQuery): Promise<EventPage>;
-  getEvent(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent>;
+  getEvent(
+    accessToken: string,
+    calendarId: string,
+    eventId: string,
+    options?: ApprovalOptions,
+  ): Promise<CalendarEvent>;
   freeBusy(accessToken: string, query: FreeBusyQuery): Promise<FreeBusyAnswer>;
   /** @throws also DomainError `duplicate_event` when `eventId` already exists */
   insertEvent(
@@ -79,6 +112,6 @@ export interface CalendarGateway {
     accessToken: string,
     calendarId: string,
     eventId: string,
-    options: { sendUpdates?: SendUpdates },
+    options: { sendUpdates?: SendUpdates } & ApprovalOptions,
   ): Promise<void>;
 }
