@@ -106,11 +106,7 @@ export function composeServices(
 ): Services {
   const { vault, pending, lock } = storage;
   const { logger, clock, metrics } = options;
-  const oauth = new ArcticGoogleOAuthProvider(
-    { ...config.google, retry: { attempts: 3, baseDelayMs: 200 } },
-    clock,
-    metrics?.onGoogleCall,
-  );
+  const oauth = new ArcticGoogleOAuthProvider(config.google, clock, metrics?.onGoogleCall);
   const refresh = new RefreshToken({
     vault,
     oauth,
@@ -124,6 +120,7 @@ export function composeServices(
   const calendar = new GoogleCalendarGateway({
     rootUrl: config.google.calendarApiUrl,
     timeoutMs: config.google.timeoutMs,
+    retry: config.google.retry,
     observe: metrics?.onGoogleCall,
   });
   const calendarDeps = { tokens: refresh, calendar, lock, clock };

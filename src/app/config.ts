@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RetryPolicy } from "../adapters/google/outbound-call.ts";
 import type { LogLevel } from "../adapters/logging/logger.ts";
 import { InvalidEncryptionKeyError, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
 
@@ -38,6 +39,8 @@ export interface Config {
     calendarApiUrl: string;
     scopes: string[];
     timeoutMs: number;
+    /** Retries of calls to Google that are safe to repeat (OAuth refresh and revoke, Calendar). */
+    retry: RetryPolicy;
   };
   storage: {
     type: "sqlite" | "encrypted_file" | "database";
@@ -141,6 +144,9 @@ const environment = z.object({
     "the broad calendar scope is refused; use the narrow calendar.* scopes",
   ),
   GOOGLE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  GOOGLE_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  GOOGLE_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  GOOGLE_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(4000),
   TOKEN_STORAGE_TYPE: z.enum(["sqlite", "encrypted_file", "database"]).default("sqlite"),
   TOKEN_DB_PATH: optionalText,
   TOKEN_VAULT_DIR: z.string().trim().min(1).default("./data/vault"),
@@ -198,6 +204,11 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       calendarApiUrl: e.GOOGLE_CALENDAR_API_URL,
       scopes: e.GOOGLE_OAUTH_SCOPES.length > 0 ? e.GOOGLE_OAUTH_SCOPES : DEFAULT_SCOPES,
       timeoutMs: e.GOOGLE_HTTP_TIMEOUT_MS,
+      retry: {
+        attempts: e.GOOGLE_RETRY_ATTEMPTS,
+        baseDelayMs: e.GOOGLE_RETRY_BASE_DELAY_MS,
+        maxDelayMs: e.GOOGLE_RETRY_MAX_DELAY_MS,
+      },
     },
     storage: {
       type: e.TOKEN_STORAGE_TYPE,
