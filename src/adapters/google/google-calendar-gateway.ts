@@ -13,8 +13,8 @@ import type {
 import { statusOf, toDomainError } from "./google-calendar-errors.ts";
 import { retriesSoFar, retryConfigFor } from "./google-calendar-retry.ts";
 import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS, observed } from "./google-call-observer.ts";
-import type { RetryPolicy } from "./outbound-call.ts";
 import { meetRequest, toCalendarEvent, toCalendarSummary, toEventResource } from "./google-event-mapper.ts";
+import type { RetryPolicy } from "./outbound-call.ts";
 
 export interface GoogleCalendarGatewayOptions {
   /** Google's API root (`GOOGLE_CALENDAR_API_URL`); the emulator's in tests and the sandbox. */

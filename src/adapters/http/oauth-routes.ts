@@ -66,7 +66,7 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
     const state = c.req.query("state") ?? "";
     const googleError = c.req.query("error");
     try {
-      if (googleError !== undefined) await deps.connect.reject(state, googleError.slice(0, 100));
+      if (googleError !== undefined) throw await deps.connect.refusal(state, googleError.slice(0, 100));
       if (code === undefined || code === "") {
         throw new HttpError(400, "invalid_request", "The callback needs code and state (or error and state)");
       }
