@@ -8,8 +8,9 @@ import type { GetConnectionStatus } from "../../domain/services/get-connection-s
 import type { Logger } from "../logging/logger.ts";
 import { type CallbackOutcome, preferredLanguage, renderCallbackPage } from "./callback-page.ts";
 import { describeError, HttpError } from "./http-errors.ts";
-import { authorizeRequest, disconnectRequest, toStatusResponse } from "./http-schemas.ts";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
+import { toStatusResponse } from "../shared/connection-status.ts";
+import { authorizeRequest, disconnectRequest } from "./http-schemas.ts";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
 
 export interface OAuthRouteDeps {
   connect: ConnectCalendar;

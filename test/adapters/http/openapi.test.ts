@@ -1,3 +1,4 @@
+import { statusResponse } from "../../../src/adapters/shared/connection-status.ts";
 import { describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,7 +11,6 @@ import {
   disconnectRequest,
   disconnectResponse,
   errorResponse,
-  statusResponse,
 } from "../../../src/adapters/http/http-schemas.ts";
 import { buildOpenApiDocument, openApiApp } from "../../../src/adapters/http/openapi.ts";
 import { MemoryLogger } from "../../../src/adapters/logging/logger.ts";

@@ -5,7 +5,7 @@ import {
   responseUnfragmented,
   STREAMED_BODY_BYTES,
   unfragmentedBody,
-} from "../../../src/adapters/http/unfragmented-body.ts";
+} from "../../../src/adapters/shared/unfragmented-body.ts";
 
 async function bytesOf(body: ReturnType<typeof unfragmentedBody>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(body).arrayBuffer());
