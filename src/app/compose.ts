@@ -3,13 +3,13 @@ import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provi
 import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
 import { createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
 import { openApiApp } from "../adapters/http/openapi.ts";
-import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { JsonLineLogger, type Logger } from "../adapters/logging/logger.ts";
 import { createMcpApp } from "../adapters/mcp/mcp-app.ts";
 import type { McpServices } from "../adapters/mcp/tool-definition.ts";
 import { metricsApp } from "../adapters/metrics/metrics-app.ts";
 import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import type { AppEnv } from "../adapters/shared/app-env.ts";
+import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { Clock } from "../domain/ports/clock.ts";

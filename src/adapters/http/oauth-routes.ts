@@ -6,11 +6,11 @@ import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts"
 import type { DisconnectCalendar } from "../../domain/services/disconnect-calendar.ts";
 import type { GetConnectionStatus } from "../../domain/services/get-connection-status.ts";
 import type { Logger } from "../logging/logger.ts";
+import { toStatusResponse } from "../shared/connection-status.ts";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
 import { type CallbackOutcome, preferredLanguage, renderCallbackPage } from "./callback-page.ts";
 import { describeError, HttpError } from "./http-errors.ts";
-import { toStatusResponse } from "../shared/connection-status.ts";
 import { authorizeRequest, disconnectRequest } from "./http-schemas.ts";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
 
 export interface OAuthRouteDeps {
   connect: ConnectCalendar;

@@ -117,10 +117,11 @@ export async function toToolError(error: unknown, context: ToolErrorContext): Pr
   return {
     code,
     internal,
+    // In the key order the SDK's result schema gives it, so both paths of /mcp write the same bytes.
     result: {
-      isError: true,
       content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: body })}` }],
       structuredContent: { error: body },
+      isError: true,
     },
   };
 }
@@ -146,7 +147,9 @@ const COMMAND_FIELD =
   /\b(?:calendarIds?|timeZone|timeMin|timeMax|eventId|durationMinutes|maxResults|pageToken|workingHours|idempotencyKey|sendUpdates|allowConflicts|addMeetLink)\b/g;
 
 function argumentNames(text: string): string {
-  return text.replace(COMMAND_FIELD, (name) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`));
+  return text.replace(COMMAND_FIELD, (name) =>
+    name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+  );
 }
 
 /** The domain's message, in the words of the tools' arguments, with what the model can do about it. */

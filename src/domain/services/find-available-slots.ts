@@ -93,8 +93,7 @@ export class FindAvailableSlots {
 function workingHoursOf(input: WorkingHoursChoice | undefined): WorkingHours {
   const startMinute = minuteOf("workingHours.start", input?.start ?? "09:00");
   const endMinute = minuteOf("workingHours.end", input?.end ?? "17:00");
-  if (endMinute <= startMinute)
-    throw invalidArgument("workingHours.end", "must be after workingHours.start");
+  if (endMinute <= startMinute) throw invalidArgument("workingHours.end", "must be after workingHours.start");
   const days = [...new Set(input?.days ?? [1, 2, 3, 4, 5])].sort((a, b) => a - b);
   if (days.length === 0 || days.some((day) => !Number.isInteger(day) || day < 1 || day > 7)) {
     throw invalidArgument("workingHours.days", "must list ISO weekdays from 1 (Monday) to 7 (Sunday)");

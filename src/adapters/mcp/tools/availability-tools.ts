@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { parseTimeInput } from "../../../domain/event-times.ts";
 import type { WorkingHours } from "../../../domain/free-slots.ts";
-import {
-  calendarIdArg,
-  defineTool,
-  type McpTool,
-  TIME_FORMS,
-  timeZoneArg,
-} from "../tool-definition.ts";
+import { calendarIdArg, defineTool, type McpTool, TIME_FORMS, timeZoneArg } from "../tool-definition.ts";
 import { busyOutput, toBusyOutput } from "./calendar-views.ts";
 
 /** When is the user busy, and when could a meeting fit. */

@@ -1,12 +1,6 @@
 import { z } from "zod";
 import { parseTimeInput } from "../../../domain/event-times.ts";
-import {
-  calendarIdArg,
-  defineTool,
-  type McpTool,
-  TIME_FORMS,
-  timeZoneArg,
-} from "../tool-definition.ts";
+import { calendarIdArg, defineTool, type McpTool, TIME_FORMS, timeZoneArg } from "../tool-definition.ts";
 import {
   calendarOutput,
   describeTime,
