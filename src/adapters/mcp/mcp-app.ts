@@ -3,7 +3,7 @@ import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../shared/app-env.ts";
 import type { RateLimiter } from "../shared/rate-limiter.ts";
-import { jsonUnfragmented, responseUnfragmented } from "../shared/unfragmented-body.ts";
+import { jsonTextUnfragmented, responseUnfragmented } from "../shared/unfragmented-body.ts";
 import { answerToolCallDirectly } from "./direct-tool-call.ts";
 import { type JsonRpcErrorResponse, rpcError, takeIn } from "./json-rpc-intake.ts";
 import { callerOf } from "./mcp-caller.ts";
@@ -92,7 +92,7 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
     if (intake.toolCall !== null) {
       const version = c.req.header("mcp-protocol-version") ?? null;
       const direct = await answerToolCallDirectly(intake.toolCall, version, deps, caller);
-      if (direct !== null) return jsonUnfragmented(c, direct);
+      if (direct !== null) return jsonTextUnfragmented(c, direct);
     }
 
     const server = createMcpServer(deps, caller);

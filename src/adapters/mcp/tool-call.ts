@@ -21,6 +21,27 @@ export interface ToolCallDeps {
 
 const TOOLS_BY_NAME: ReadonlyMap<string, McpTool> = new Map(TOOLS.map((tool) => [tool.name, tool]));
 
+/** The JSON text of a success's structuredContent, made once for its text content and kept for the answer. */
+const STRUCTURED_JSON = new WeakMap<CallToolResult, string>();
+
+/**
+ * `result` as JSON text, byte for byte what JSON.stringify(result) gives, reusing the JSON of its
+ * structuredContent when callTool made it: a page of events is then serialised once, not twice.
+ */
+export function resultJson(result: CallToolResult): string {
+  const json = STRUCTURED_JSON.get(result);
+  const [text] = result.content;
+  if (
+    json === undefined ||
+    result.content.length !== 1 ||
+    text?.type !== "text" ||
+    Object.keys(result).length !== 2
+  ) {
+    return JSON.stringify(result);
+  }
+  return `{"content":[{"type":"text","text":${JSON.stringify(text.text)}}],"structuredContent":${json}}`;
+}
+
 /**
  * One tools/call, whichever way it came (the SDK server's handler or the direct path), in the
  * order a reader follows it: find the tool, resolve the customer (mcp-caller.ts), spend their
@@ -56,11 +77,14 @@ async function runTool(
     spendBudget(deps.customerLimiter, customerId);
     const answer = await tool.run(deps.services, customerId, parseArguments(tool, rawArgs));
     const data = answer.data as Record<string, unknown>;
+    const json = JSON.stringify(data);
     // The JSON goes into the text too: many clients show models only the text.
-    return {
-      content: [{ type: "text", text: `${answer.summary}\n\n${JSON.stringify(data)}` }],
+    const result: CallToolResult = {
+      content: [{ type: "text", text: `${answer.summary}\n\n${json}` }],
       structuredContent: data,
     };
+    STRUCTURED_JSON.set(result, json);
+    return result;
   } catch (error) {
     const failure = await toToolError(error, { customerId, connect: deps.services.connect });
     outcome = failure.code;

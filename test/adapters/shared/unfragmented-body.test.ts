@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import {
-  jsonUnfragmented,
+  jsonTextUnfragmented,
   responseUnfragmented,
   STREAMED_BODY_BYTES,
   unfragmentedBody,
@@ -34,12 +34,12 @@ describe("unfragmentedBody", () => {
   });
 });
 
-describe("jsonUnfragmented and responseUnfragmented", () => {
+describe("jsonTextUnfragmented and responseUnfragmented", () => {
   const app = new Hono();
-  app.get("/small", (c) => jsonUnfragmented(c, { ok: true }, 201));
+  app.get("/small", (c) => jsonTextUnfragmented(c, JSON.stringify({ ok: true }), 201));
   app.get("/large", (c) => {
     c.header("Retry-After", "3");
-    return jsonUnfragmented(c, { items: "x".repeat(STREAMED_BODY_BYTES) }, 503);
+    return jsonTextUnfragmented(c, JSON.stringify({ items: "x".repeat(STREAMED_BODY_BYTES) }), 503);
   });
 
   test("a small value is c.json's answer: status, type, body", async () => {
