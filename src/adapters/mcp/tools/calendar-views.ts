@@ -132,8 +132,8 @@ type AttendeeOutput = z.infer<typeof eventOutput>["attendees"][number];
 
 /**
  * Absent facts are left out, not written as undefined. Built with assignments, in the key order
- * the answer's JSON has always shown, rather than with conditional spreads: a page of events has
- * many attendees, and the spreads were a visible part of a list_events call's CPU.
+ * the answer's JSON shows, rather than with conditional spreads: a page of events has many
+ * attendees, and spreads cost visibly there.
  */
 function toAttendeeOutput(attendee: CalendarEvent["attendees"][number]): AttendeeOutput {
   const { email, displayName, responseStatus } = attendee;
