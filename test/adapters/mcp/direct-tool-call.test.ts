@@ -119,7 +119,9 @@ describe("tools/call on the direct path answers as the SDK does", () => {
           toolCall("list_events", { customer_id: CUSTOMER, max_results: "ten", time_min: 5 }),
           (body) => {
             const error = (
-              body.result?.structuredContent as { error: { code: string; issues: { field: string }[] } }
+              (body.result?.structuredContent ?? {}) as {
+                error: { code: string; issues: { field: string }[] };
+              }
             ).error;
             expect(error.code).toBe("invalid_argument");
             expect(error.issues.map((issue) => issue.field).sort()).toEqual(["max_results", "time_min"]);
