@@ -11,7 +11,7 @@ const ATTACH_TIMEOUT_MS = 3000;
  * with `strace -c` (attached to the running process, all its threads): its requests to Google
  * plus its answers. A small answer leaves in one send and a streamed one in two; Bun 1.4.5
  * writes a large answer completed after I/O one header fragment per send
- * (src/adapters/http/unfragmented-body.ts).
+ * (src/adapters/shared/unfragmented-body.ts).
  * strace slows the process down many times, so this is counted on a short run of its own, never
  * on a timed one. Null when strace is missing or may not attach (no ptrace permission).
  */

@@ -4,15 +4,16 @@ import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provi
 import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
 import type { GoogleCallObserver } from "../adapters/google/google-call-observer.ts";
 import { GoogleMcpCalendarGateway } from "../adapters/google-mcp/google-mcp-calendar-gateway.ts";
-import { type AppEnv, createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
+import { createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
 import { openApiApp } from "../adapters/http/openapi.ts";
-import { TokenBucketRateLimiter } from "../adapters/http/rate-limiter.ts";
 import { JsonLineLogger, type Logger } from "../adapters/logging/logger.ts";
 import { createMcpApp } from "../adapters/mcp/mcp-app.ts";
 import type { McpServices } from "../adapters/mcp/tool-definition.ts";
 import { GoogleRequestBudget } from "../adapters/metrics/google-request-budget.ts";
 import { metricsApp } from "../adapters/metrics/metrics-app.ts";
 import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
+import type { AppEnv } from "../adapters/shared/app-env.ts";
+import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { OAuthClients } from "../domain/oauth-clients.ts";
@@ -120,11 +121,7 @@ export function composeServices(
 ): Services {
   const { vault, pending, lock } = storage;
   const { logger, clock, metrics } = options;
-  const oauth = new ArcticGoogleOAuthProvider(
-    { ...config.google, retry: { attempts: 3, baseDelayMs: 200 } },
-    clock,
-    metrics?.onGoogleCall,
-  );
+  const oauth = new ArcticGoogleOAuthProvider(config.google, clock, metrics?.onGoogleCall);
   const clients = oauthClients(config);
   const refresh = new RefreshToken({
     vault,
@@ -176,12 +173,14 @@ function calendarGateway(
     return new GoogleCalendarGateway({
       rootUrl: google.calendarApiUrl,
       timeoutMs: google.timeoutMs,
+      retry: google.retry,
       observe,
     });
   }
   return new GoogleMcpCalendarGateway({
     url: google.calendarMcpUrl,
     timeoutMs: google.timeoutMs,
+    retry: google.retry,
     approvalKey: approvalKey(config.encryption.key),
     observe,
   });

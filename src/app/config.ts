@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RetryPolicy } from "../adapters/google/outbound-call.ts";
 import type { LogLevel } from "../adapters/logging/logger.ts";
 import { InvalidEncryptionKeyError, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
 
@@ -49,6 +50,8 @@ export interface Config {
     /** Calendar requests a day before a warning is logged (at `budgetWarnRatio` of it); null: none. */
     dailyRequestBudget: number | null;
     budgetWarnRatio: number;
+    /** Retries of calls to Google that are safe to repeat (OAuth refresh and revoke, Calendar). */
+    retry: RetryPolicy;
   };
   storage: {
     type: "sqlite" | "encrypted_file" | "database";
@@ -200,6 +203,9 @@ const environment = z.object({
     z.coerce.number().int().min(1).max(1_000_000_000).optional(),
   ),
   GOOGLE_DAILY_REQUEST_BUDGET_WARN_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
+  GOOGLE_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  GOOGLE_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  GOOGLE_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(4000),
   TOKEN_STORAGE_TYPE: z.enum(["sqlite", "encrypted_file", "database"]).default("sqlite"),
   TOKEN_DB_PATH: optionalText,
   TOKEN_VAULT_DIR: z.string().trim().min(1).default("./data/vault"),
@@ -269,6 +275,11 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       calendarMcpUrl: e.GOOGLE_CALENDAR_MCP_URL,
       dailyRequestBudget: e.GOOGLE_DAILY_REQUEST_BUDGET ?? null,
       budgetWarnRatio: e.GOOGLE_DAILY_REQUEST_BUDGET_WARN_RATIO,
+      retry: {
+        attempts: e.GOOGLE_RETRY_ATTEMPTS,
+        baseDelayMs: e.GOOGLE_RETRY_BASE_DELAY_MS,
+        maxDelayMs: e.GOOGLE_RETRY_MAX_DELAY_MS,
+      },
     },
     storage: {
       type: e.TOKEN_STORAGE_TYPE,

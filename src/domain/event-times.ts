@@ -35,7 +35,7 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const FORMATS =
-  'RFC 3339 with an offset ("2026-03-10T15:00:00+01:00"), a local time with time_zone ("2026-03-10T15:00"), or a date ("2026-03-10")';
+  'RFC 3339 with an offset ("2026-03-10T15:00:00+01:00"), a local time with timeZone ("2026-03-10T15:00"), or a date ("2026-03-10")';
 
 /** @throws DomainError invalid_argument naming `field` */
 export function parseTimeInput(field: string, value: string): TimeInput {
@@ -68,13 +68,13 @@ export function needsZone(input: TimeInput): boolean {
 }
 
 /**
- * The instant a bound (time_min, time_max) denotes; a date means its midnight in `zone`.
+ * The instant a bound (timeMin, timeMax) denotes; a date means its midnight in `zone`.
  * @throws DomainError invalid_argument
  */
 export function toInstant(field: string, input: TimeInput, zone: string | undefined): Date {
   if (input.kind === "instant") return input.instant;
   if (zone === undefined) {
-    throw invalid(field, "has no offset: add one (e.g. +01:00 or Z) or pass time_zone");
+    throw invalid(field, "has no offset: add one (e.g. +01:00 or Z) or pass timeZone");
   }
   const local = input.kind === "local" ? input.local : { ...input.date, hour: 0, minute: 0, second: 0 };
   // A date's midnight may fall in a gap (some zones switch at 00:00): the day then starts later.
@@ -88,7 +88,7 @@ export function toInstant(field: string, input: TimeInput, zone: string | undefi
   return instant;
 }
 
-/** Parse a bound such as time_min: an RFC 3339 instant, a local time with `zone`, or a date. */
+/** Parse a bound such as timeMin: an RFC 3339 instant, a local time with `zone`, or a date. */
 export function parseInstant(field: string, value: string, zone: string | undefined): Date {
   return toInstant(field, parseTimeInput(field, value), zone);
 }

@@ -52,7 +52,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
  * Fixed offsets ("+01:00") are refused: Google wants a zone name, and offsets know no DST.
  * @throws DomainError invalid_argument naming `field`
  */
-export function canonicalTimeZone(zone: string, field = "time_zone"): string {
+export function canonicalTimeZone(zone: string, field = "timeZone"): string {
   const unknown = new DomainError(
     "invalid_argument",
     `${field} "${zone}" is not a known IANA time zone (e.g. "Europe/Madrid", "America/New_York", "UTC")`,

@@ -7,6 +7,7 @@ import { generateEncryptionKey } from "../../src/adapters/vault/encryption-keys.
 import { composeServer } from "../../src/app/compose.ts";
 import { loadConfig } from "../../src/app/config.ts";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
+import { parseTimeInput } from "../../src/domain/event-times.ts";
 import { data, eventOutput, inputRequired, McpStub } from "../adapters/google-mcp/mcp-stub-server.ts";
 
 const mcp = new McpStub();
@@ -73,11 +74,11 @@ describe("GOOGLE_CALENDAR_BACKEND=mcp", () => {
       const calendars = await services.listCalendars.execute(customer);
       expect(JSON.stringify(calendars)).toContain("ana@example.com");
       await services.checkAvailability.execute(customer, {
-        time_min: "2026-03-10T00:00:00Z",
-        time_max: "2026-03-11T00:00:00Z",
+        timeMin: parseTimeInput("timeMin", "2026-03-10T00:00:00Z"),
+        timeMax: parseTimeInput("timeMax", "2026-03-11T00:00:00Z"),
       });
-      await services.getEvent.execute(customer, { event_id: "evt1" });
-      await services.cancelBooking.execute(customer, { event_id: "evt1" });
+      await services.getEvent.execute(customer, { eventId: "evt1" });
+      await services.cancelBooking.execute(customer, { eventId: "evt1" });
 
       expect(restRequests).toBe(0);
       expect(mcp.calls.length).toBeGreaterThanOrEqual(4);
@@ -95,7 +96,7 @@ describe("GOOGLE_CALENDAR_BACKEND=mcp", () => {
       // Google asks to approve the deletion: the service surfaces approval_required.
       mcp.once("delete_event", inputRequired("Delete?"));
       const error = await services.cancelBooking
-        .execute(customer, { event_id: "evt1" })
+        .execute(customer, { eventId: "evt1" })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: "approval_required", details: { message: "Delete?" } });
       expect(restRequests).toBe(0);

@@ -4,7 +4,8 @@ import * as path from "node:path";
 
 /**
  * The house rules, checked on every import of every file rather than left to convention:
- * the domain imports nothing outward, adapters never reach into the composition root, the product
+ * the domain imports nothing outward, adapters never reach into the composition root, the MCP
+ * and HTTP surfaces share code only through src/adapters/shared, the product
  * never imports the Google emulator, the sandbox or the test doubles, and the emulator shares no
  * code with the product it stands in for Google against.
  */
@@ -65,6 +66,17 @@ describe("layering", () => {
   test("adapters never import src/app", () => {
     const up = edgesUnder("src/adapters").filter((e) => !e.bare && e.to.startsWith("src/app/"));
     expect(up.map(describeEdge)).toEqual([]);
+  });
+
+  test("the MCP surface never imports the HTTP surface: what both use lives in src/adapters/shared", () => {
+    const across = edgesUnder("src/adapters/mcp").filter(
+      (e) => !e.bare && e.to.startsWith("src/adapters/http/"),
+    );
+    expect(across.map(describeEdge)).toEqual([]);
+    const shared = edgesUnder("src/adapters/shared").filter(
+      (e) => !e.bare && !e.to.startsWith("src/adapters/shared/") && !e.to.startsWith("src/domain/"),
+    );
+    expect(shared.map(describeEdge)).toEqual([]);
   });
 
   test("nothing in src/ imports tools/ (emulator, sandbox) or test/ (fakes)", () => {

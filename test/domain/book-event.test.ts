@@ -1,8 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import type { DomainError } from "../../src/domain/errors.ts";
-import { ACCOUNT, CUSTOMER, calendarWorld, codeOf, rejection } from "./calendar-fixtures.ts";
+import type { BookingOutcome } from "../../src/domain/services/book-event.ts";
+import { ACCOUNT, at, CUSTOMER, calendarWorld, codeOf, rejection } from "./calendar-fixtures.ts";
 
-const SLOT = { start: "2026-03-10T15:00:00+01:00", end: "2026-03-10T16:00:00+01:00" };
+const SLOT_TEXT = { start: "2026-03-10T15:00:00+01:00", end: "2026-03-10T16:00:00+01:00" };
+const SLOT = { start: at(SLOT_TEXT.start), end: at(SLOT_TEXT.end) };
+
+function created(outcome: BookingOutcome): boolean {
+  return outcome.kind === "created";
+}
 
 describe("BookEvent", () => {
   test("a first-time booking costs two Google calls: freeBusy and insert", async () => {
@@ -13,15 +19,15 @@ describe("BookEvent", () => {
       location: "Calle Mayor 1",
       attendees: [{ email: "dr@example.com" }],
     });
-    expect(result).toMatchObject({
-      created: true,
+    expect(result.kind).toBe("created");
+    expect(result.event).toMatchObject({
       status: "confirmed",
       summary: "Dentist",
-      calendar_id: "primary",
+      calendarId: "primary",
       start: { dateTime: "2026-03-10T15:00:00+01:00" },
-      attendees: [{ email: "dr@example.com", response_status: "needsAction" }],
+      attendees: [{ email: "dr@example.com", responseStatus: "needsAction" }],
     });
-    expect(result.html_link).toContain("https://www.google.com/calendar/event");
+    expect(result.event.htmlLink).toContain("https://www.google.com/calendar/event");
     expect(calendar.callCount()).toBe(2);
     expect(calendar.callCount("freeBusy")).toBe(1);
     expect(calendar.callCount("insertEvent")).toBe(1);
@@ -32,11 +38,14 @@ describe("BookEvent", () => {
     const { book, calendar } = await calendarWorld();
     const result = await book.execute(CUSTOMER, {
       summary: "Call",
-      start: "2026-07-01T09:30",
-      end: "2026-07-01T10:00",
-      time_zone: "America/New_York",
+      start: at("2026-07-01T09:30"),
+      end: at("2026-07-01T10:00"),
+      timeZone: "America/New_York",
     });
-    expect(result.start).toEqual({ dateTime: "2026-07-01T09:30:00-04:00", timeZone: "America/New_York" });
+    expect(result.event.start).toEqual({
+      dateTime: "2026-07-01T09:30:00-04:00",
+      timeZone: "America/New_York",
+    });
     expect(calendar.callCount("getTimeZone")).toBe(0);
   });
 
@@ -44,17 +53,22 @@ describe("BookEvent", () => {
     const { book, calendar } = await calendarWorld({ timeZone: "Asia/Tokyo" });
     const result = await book.execute(CUSTOMER, {
       summary: "Lunch",
-      start: "2026-03-10T12:00",
-      end: "2026-03-10T13:00",
+      start: at("2026-03-10T12:00"),
+      end: at("2026-03-10T13:00"),
     });
-    expect(result.start).toEqual({ dateTime: "2026-03-10T12:00:00+09:00", timeZone: "Asia/Tokyo" });
+    expect(result.event.start).toEqual({ dateTime: "2026-03-10T12:00:00+09:00", timeZone: "Asia/Tokyo" });
     expect(calendar.callCount("getTimeZone")).toBe(1);
   });
 
   test("an all-day event is booked with dates, and conflicts with a timed event that day", async () => {
     const { book } = await calendarWorld();
-    const trip = await book.execute(CUSTOMER, { summary: "Trip", start: "2026-03-10", end: "2026-03-12" });
-    expect(trip).toMatchObject({ created: true, start: { date: "2026-03-10" }, end: { date: "2026-03-12" } });
+    const trip = await book.execute(CUSTOMER, {
+      summary: "Trip",
+      start: at("2026-03-10"),
+      end: at("2026-03-12"),
+    });
+    expect(trip.kind).toBe("created");
+    expect(trip.event).toMatchObject({ start: { date: "2026-03-10" }, end: { date: "2026-03-12" } });
     const conflict = await rejection(book.execute(CUSTOMER, { summary: "Meeting", ...SLOT }));
     expect((conflict as DomainError).code).toBe("time_conflict");
     // Like Google's freeBusy, busy time is reported clipped to the window asked about.
@@ -62,10 +76,10 @@ describe("BookEvent", () => {
       { start: "2026-03-10T14:00:00Z", end: "2026-03-10T15:00:00Z" },
     ]);
     // The trip ends at midnight Madrid time on the 12th (exclusive end date).
-    const late = { start: "2026-03-11T23:30:00+01:00", end: "2026-03-12T00:30:00+01:00" };
+    const late = { start: at("2026-03-11T23:30:00+01:00"), end: at("2026-03-12T00:30:00+01:00") };
     expect(await codeOf(book.execute(CUSTOMER, { summary: "Late", ...late }))).toBe("time_conflict");
-    const after = { start: "2026-03-12T00:00:00+01:00", end: "2026-03-12T00:30:00+01:00" };
-    expect((await book.execute(CUSTOMER, { summary: "After", ...after })).created).toBe(true);
+    const after = { start: at("2026-03-12T00:00:00+01:00"), end: at("2026-03-12T00:30:00+01:00") };
+    expect(created(await book.execute(CUSTOMER, { summary: "After", ...after }))).toBe(true);
   });
 
   test("an overlap is a time_conflict listing the busy intervals, and nothing is inserted", async () => {
@@ -75,7 +89,7 @@ describe("BookEvent", () => {
       end: { dateTime: "2026-03-10T17:00:00+01:00" },
     });
     const error = (await rejection(
-      book.execute(CUSTOMER, { summary: "Clash", ...SLOT, time_zone: "Europe/Madrid" }),
+      book.execute(CUSTOMER, { summary: "Clash", ...SLOT, timeZone: "Europe/Madrid" }),
     )) as DomainError;
     expect(error.code).toBe("time_conflict");
     expect(error.details.conflicts).toEqual([
@@ -90,30 +104,30 @@ describe("BookEvent", () => {
       start: { dateTime: "2026-03-10T14:00:00+01:00" },
       end: { dateTime: "2026-03-10T15:00:00+01:00" },
     });
-    calendar.seedEvent("primary", { ...times(SLOT), transparency: "transparent" });
+    calendar.seedEvent("primary", { ...times(SLOT_TEXT), transparency: "transparent" });
     calendar.seedEvent("primary", {
-      ...times(SLOT),
+      ...times(SLOT_TEXT),
       attendees: [{ email: ACCOUNT, self: true, responseStatus: "declined" }],
     });
-    expect((await book.execute(CUSTOMER, { summary: "Fits", ...SLOT })).created).toBe(true);
+    expect(created(await book.execute(CUSTOMER, { summary: "Fits", ...SLOT }))).toBe(true);
   });
 
-  test("allow_conflicts books over busy time without asking freeBusy", async () => {
+  test("allowConflicts books over busy time without asking freeBusy", async () => {
     const { book, calendar } = await calendarWorld();
-    calendar.seedEvent("primary", times(SLOT));
-    const result = await book.execute(CUSTOMER, { summary: "Double", ...SLOT, allow_conflicts: true });
-    expect(result.created).toBe(true);
+    calendar.seedEvent("primary", times(SLOT_TEXT));
+    const result = await book.execute(CUSTOMER, { summary: "Double", ...SLOT, allowConflicts: true });
+    expect(created(result)).toBe(true);
     expect(calendar.callCount("freeBusy")).toBe(0);
   });
 
   test("the same idempotency_key replays the first booking: same id, created false, one event", async () => {
     const { book, calendar } = await calendarWorld();
-    const first = await book.execute(CUSTOMER, { summary: "Haircut", ...SLOT, idempotency_key: "order-7" });
+    const first = await book.execute(CUSTOMER, { summary: "Haircut", ...SLOT, idempotencyKey: "order-7" });
     calendar.resetCalls();
-    const again = await book.execute(CUSTOMER, { summary: "Haircut", ...SLOT, idempotency_key: "order-7" });
-    expect(first.created).toBe(true);
-    expect(again).toEqual({ ...first, created: false });
-    expect(first.event_id).toMatch(/^[a-v0-9]{52}$/);
+    const again = await book.execute(CUSTOMER, { summary: "Haircut", ...SLOT, idempotencyKey: "order-7" });
+    expect(created(first)).toBe(true);
+    expect(again).toEqual({ kind: "replayed", event: first.event });
+    expect(first.event.id).toMatch(/^[a-v0-9]{52}$/);
     expect(calendar.storedEvents()).toHaveLength(1);
     // Its own event shows busy; one read recognises it.
     expect(calendar.callCount("freeBusy")).toBe(1);
@@ -123,23 +137,23 @@ describe("BookEvent", () => {
 
   test("a replay that skips the conflict check meets Google's duplicate id and returns the event", async () => {
     const { book, calendar } = await calendarWorld();
-    const first = await book.execute(CUSTOMER, { summary: "A", ...SLOT, idempotency_key: "k" });
+    const first = await book.execute(CUSTOMER, { summary: "A", ...SLOT, idempotencyKey: "k" });
     const again = await book.execute(CUSTOMER, {
       summary: "A",
       ...SLOT,
-      idempotency_key: "k",
-      allow_conflicts: true,
+      idempotencyKey: "k",
+      allowConflicts: true,
     });
-    expect(again.event_id).toBe(first.event_id);
-    expect(again.created).toBe(false);
+    expect(again.event.id).toBe(first.event.id);
+    expect(again.kind).toBe("replayed");
     expect(calendar.storedEvents()).toHaveLength(1);
   });
 
   test("a key whose booking was cancelled is refused rather than silently reused", async () => {
     const { book, cancel } = await calendarWorld();
-    const first = await book.execute(CUSTOMER, { summary: "A", ...SLOT, idempotency_key: "k" });
-    await cancel.execute(CUSTOMER, { event_id: first.event_id });
-    expect(await codeOf(book.execute(CUSTOMER, { summary: "A", ...SLOT, idempotency_key: "k" }))).toBe(
+    const first = await book.execute(CUSTOMER, { summary: "A", ...SLOT, idempotencyKey: "k" });
+    await cancel.execute(CUSTOMER, { eventId: first.event.id });
+    expect(await codeOf(book.execute(CUSTOMER, { summary: "A", ...SLOT, idempotencyKey: "k" }))).toBe(
       "invalid_argument",
     );
   });
@@ -157,22 +171,22 @@ describe("BookEvent", () => {
     expect(calendar.storedEvents()).toHaveLength(1);
   });
 
-  test("20 concurrent bookings with one idempotency_key: one event, one created: true", async () => {
+  test("20 concurrent bookings with one idempotencyKey: one event, one created: true", async () => {
     const { book, calendar } = await calendarWorld();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        book.execute(CUSTOMER, { summary: "Once", ...SLOT, idempotency_key: "x" }),
+        book.execute(CUSTOMER, { summary: "Once", ...SLOT, idempotencyKey: "x" }),
       ),
     );
-    expect(new Set(results.map((result) => result.event_id)).size).toBe(1);
-    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(new Set(results.map((result) => result.event.id)).size).toBe(1);
+    expect(results.filter(created)).toHaveLength(1);
     expect(calendar.storedEvents()).toHaveLength(1);
   });
 
-  test("add_meet_link answers with the Meet link", async () => {
+  test("addMeetLink answers with the Meet link", async () => {
     const { book } = await calendarWorld();
-    const result = await book.execute(CUSTOMER, { summary: "Video", ...SLOT, add_meet_link: true });
-    expect(result.meet_link).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+    const result = await book.execute(CUSTOMER, { summary: "Video", ...SLOT, addMeetLink: true });
+    expect(result.event.meetLink).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
   });
 
   test("a recurring booking gets the calendar's zone, which Google requires", async () => {
@@ -182,7 +196,7 @@ describe("BookEvent", () => {
       ...SLOT,
       recurrence: ["RRULE:FREQ=DAILY;COUNT=3"],
     });
-    expect(result.start).toEqual({ dateTime: "2026-03-10T15:00:00+01:00", timeZone: "Europe/Madrid" });
+    expect(result.event.start).toEqual({ dateTime: "2026-03-10T15:00:00+01:00", timeZone: "Europe/Madrid" });
     expect(calendar.storedEvents()[0]?.recurrence).toEqual(["RRULE:FREQ=DAILY;COUNT=3"]);
   });
 
@@ -195,7 +209,7 @@ describe("BookEvent", () => {
     const weekly = {
       summary: "1:1",
       ...SLOT,
-      time_zone: "Europe/Madrid",
+      timeZone: "Europe/Madrid",
       recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4"],
     };
     const error = (await rejection(book.execute(CUSTOMER, weekly))) as DomainError;
@@ -212,8 +226,7 @@ describe("BookEvent", () => {
       ...weekly,
       recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;TZID=Europe/Madrid:20260324T150000"],
     });
-    expect(booked.created).toBe(true);
-    expect(booked.occurrences_checked).toEqual({ count: 3, all: true });
+    expect(booked).toMatchObject({ kind: "created", occurrencesChecked: { count: 3, all: true } });
   });
 
   test("a series longer than Google's 90-day free/busy window, or with a rule not expanded, says what was checked", async () => {
@@ -221,27 +234,29 @@ describe("BookEvent", () => {
     const daily = await book.execute(CUSTOMER, {
       summary: "Gym",
       ...SLOT,
-      time_zone: "Europe/Madrid",
+      timeZone: "Europe/Madrid",
       recurrence: ["RRULE:FREQ=DAILY"],
     });
-    expect(daily.occurrences_checked?.all).toBe(false);
-    expect(daily.occurrences_checked?.count).toBeGreaterThanOrEqual(89);
-    expect(daily.occurrences_checked?.note).toContain("90 days");
+    const dailyChecked = daily.kind === "created" ? daily.occurrencesChecked : undefined;
+    expect(dailyChecked?.all).toBe(false);
+    expect(dailyChecked?.count).toBeGreaterThanOrEqual(89);
+    expect(dailyChecked?.note).toContain("90 days");
     const setPos = await book.execute(CUSTOMER, {
       summary: "Review",
-      start: "2026-04-30T10:00:00+02:00",
-      end: "2026-04-30T11:00:00+02:00",
+      start: at("2026-04-30T10:00:00+02:00"),
+      end: at("2026-04-30T11:00:00+02:00"),
       recurrence: ["RRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3"],
     });
-    expect(setPos.occurrences_checked).toMatchObject({ count: 1, all: false });
-    expect(setPos.occurrences_checked?.note).toContain("BYSETPOS");
+    const setPosChecked = setPos.kind === "created" ? setPos.occurrencesChecked : undefined;
+    expect(setPosChecked).toMatchObject({ count: 1, all: false });
+    expect(setPosChecked?.note).toContain("BYSETPOS");
   });
 
   test("a 401 on the insert refreshes the token once and books once", async () => {
     const { book, calendar, oauth, accessToken, vault } = await calendarWorld();
     calendar.rejectToken(accessToken);
     const result = await book.execute(CUSTOMER, { summary: "Retry", ...SLOT });
-    expect(result.created).toBe(true);
+    expect(created(result)).toBe(true);
     expect(oauth.refreshCalls).toBe(1);
     expect((await vault.get(CUSTOMER))?.tokens.accessToken).not.toBe(accessToken);
     expect(calendar.storedEvents()).toHaveLength(1);
@@ -253,18 +268,18 @@ describe("BookEvent", () => {
       ((await rejection(book.execute(CUSTOMER, input))) as DomainError).details.field;
     expect(await field({ summary: "", ...SLOT })).toBe("summary");
     expect(await field({ summary: "x", ...SLOT, attendees: [{ email: "nope" }] })).toBe("attendees[0].email");
-    expect(await field({ summary: "x", ...SLOT, time_zone: "Nowhere/Land" })).toBe("time_zone");
+    expect(await field({ summary: "x", ...SLOT, timeZone: "Nowhere/Land" })).toBe("timeZone");
     expect(await field({ summary: "x", start: SLOT.end, end: SLOT.start })).toBe("end");
     expect(
       await field({
         summary: "x",
-        start: "2026-03-29T02:30",
-        end: "2026-03-29T04:00",
-        time_zone: "Europe/Madrid",
+        start: at("2026-03-29T02:30"),
+        end: at("2026-03-29T04:00"),
+        timeZone: "Europe/Madrid",
       }),
     ).toBe("start");
     expect(
-      await codeOf(book.execute(CUSTOMER, { summary: "x", ...SLOT, calendar_id: "nobody@example.com" })),
+      await codeOf(book.execute(CUSTOMER, { summary: "x", ...SLOT, calendarId: "nobody@example.com" })),
     ).toBe("not_found");
   });
 });

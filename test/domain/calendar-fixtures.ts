@@ -1,3 +1,5 @@
+import type { Interval } from "../../src/domain/calendar.ts";
+import { parseTimeInput, type TimeInput } from "../../src/domain/event-times.ts";
 import { BookEvent } from "../../src/domain/services/book-event.ts";
 import { CancelBooking } from "../../src/domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../../src/domain/services/check-availability.ts";
@@ -12,6 +14,16 @@ import { InMemoryCalendarGateway } from "../fakes/in-memory-calendar-gateway.ts"
 import { aConnection, customer, fakeWorld } from "./connection-fixtures.ts";
 
 export const CUSTOMER = customer();
+
+/** An interval of two instants written as RFC 3339. */
+export function interval(start: string, end: string): Interval {
+  return { start: new Date(start), end: new Date(end) };
+}
+
+/** A time as a command carries it, from the text a caller would write. */
+export function at(text: string): TimeInput {
+  return parseTimeInput("time", text);
+}
 export const ACCOUNT = "user-123@gmail.com";
 
 /**

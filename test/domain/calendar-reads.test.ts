@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { DomainError } from "../../src/domain/errors.ts";
-import { ACCOUNT, CUSTOMER, calendarWorld, codeOf, rejection } from "./calendar-fixtures.ts";
+import { ACCOUNT, at, CUSTOMER, calendarWorld, codeOf, interval, rejection } from "./calendar-fixtures.ts";
 
 describe("ListCalendars", () => {
   test("lists the calendars, primary first", async () => {
@@ -28,10 +28,10 @@ describe("ListEvents", () => {
       start: { dateTime: "2026-03-24T13:00:00+01:00" },
       end: { dateTime: "2026-03-24T14:00:00+01:00" },
     });
-    const { events, next_page_token } = await listEvents.execute(CUSTOMER, {
-      time_min: "2026-03-23",
-      time_max: "2026-04-06",
-      time_zone: "Europe/Madrid",
+    const { events, nextPageToken } = await listEvents.execute(CUSTOMER, {
+      timeMin: at("2026-03-23"),
+      timeMax: at("2026-04-06"),
+      timeZone: "Europe/Madrid",
     });
     expect(events.map((e) => [e.summary, "dateTime" in e.start ? e.start.dateTime : e.start.date])).toEqual([
       ["Standup", "2026-03-23T09:00:00+01:00"],
@@ -42,10 +42,10 @@ describe("ListEvents", () => {
       ["Standup", "2026-04-01T09:00:00+02:00"],
     ]);
     expect(events[0]?.recurringEventId).toBe(series.id);
-    expect(next_page_token).toBeNull();
+    expect(nextPageToken).toBeNull();
   });
 
-  test("pages with max_results and page_token, and filters by query", async () => {
+  test("pages with maxResults and pageToken, and filters by query", async () => {
     const { listEvents, calendar } = await calendarWorld();
     for (const day of ["10", "11", "12"]) {
       calendar.seedEvent("primary", {
@@ -59,15 +59,15 @@ describe("ListEvents", () => {
       start: { dateTime: "2026-03-10T10:00:00Z" },
       end: { dateTime: "2026-03-10T11:00:00Z" },
     });
-    const window = { time_min: "2026-03-01T00:00:00Z", time_max: "2026-04-01T00:00:00Z" };
-    const first = await listEvents.execute(CUSTOMER, { ...window, query: "yoga", max_results: 2 });
+    const window = { timeMin: at("2026-03-01T00:00:00Z"), timeMax: at("2026-04-01T00:00:00Z") };
+    const first = await listEvents.execute(CUSTOMER, { ...window, query: "yoga", maxResults: 2 });
     expect(first.events.map((e) => e.summary)).toEqual(["Yoga 10", "Yoga 11"]);
-    expect(first.next_page_token).not.toBeNull();
+    expect(first.nextPageToken).not.toBeNull();
     const second = await listEvents.execute(CUSTOMER, {
       ...window,
       query: "yoga",
-      max_results: 2,
-      page_token: first.next_page_token ?? "",
+      maxResults: 2,
+      pageToken: first.nextPageToken ?? "",
     });
     expect(second.events.map((e) => e.summary)).toEqual(["Yoga 12"]);
   });
@@ -86,9 +86,9 @@ describe("ListEvents", () => {
     });
     expect(clock.now().toISOString()).toBe("2026-01-15T10:00:00.000Z");
     expect((await listEvents.execute(CUSTOMER)).events.map((e) => e.summary)).toEqual(["Next"]);
-    const backwards = { time_min: "2026-03-02T00:00:00Z", time_max: "2026-03-01T00:00:00Z" };
+    const backwards = { timeMin: at("2026-03-02T00:00:00Z"), timeMax: at("2026-03-01T00:00:00Z") };
     expect(await codeOf(listEvents.execute(CUSTOMER, backwards))).toBe("invalid_argument");
-    expect(await codeOf(listEvents.execute(CUSTOMER, { max_results: 0 }))).toBe("invalid_argument");
+    expect(await codeOf(listEvents.execute(CUSTOMER, { maxResults: 0 }))).toBe("invalid_argument");
   });
 });
 
@@ -100,8 +100,8 @@ describe("GetEvent", () => {
       start: { dateTime: "2026-03-10T08:00:00Z" },
       end: { dateTime: "2026-03-10T09:00:00Z" },
     });
-    expect((await getEvent.execute(CUSTOMER, { event_id: seeded.id })).summary).toBe("Known");
-    expect(await codeOf(getEvent.execute(CUSTOMER, { event_id: "missing1" }))).toBe("not_found");
+    expect((await getEvent.execute(CUSTOMER, { eventId: seeded.id })).summary).toBe("Known");
+    expect(await codeOf(getEvent.execute(CUSTOMER, { eventId: "missing1" }))).toBe("not_found");
   });
 });
 
@@ -118,30 +118,30 @@ describe("CheckAvailability", () => {
       end: { dateTime: "2026-03-10T11:00:00+01:00" },
     });
     const result = await checkAvailability.execute(CUSTOMER, {
-      time_min: "2026-03-10T00:00",
-      time_max: "2026-03-11T00:00",
-      time_zone: "Europe/Madrid",
-      calendar_ids: ["primary", "team@group.calendar.google.com", "ghost@example.com"],
+      timeMin: at("2026-03-10T00:00"),
+      timeMax: at("2026-03-11T00:00"),
+      timeZone: "Europe/Madrid",
+      calendarIds: ["primary", "team@group.calendar.google.com", "ghost@example.com"],
     });
-    expect(result.time_min).toBe("2026-03-10T00:00:00+01:00");
+    expect(result.timeMin.toISOString()).toBe("2026-03-09T23:00:00.000Z");
     expect(result.calendars).toEqual([
       {
-        calendar_id: "primary",
-        busy: [{ start: "2026-03-10T09:00:00+01:00", end: "2026-03-10T11:00:00+01:00" }],
+        calendarId: "primary",
+        busy: [interval("2026-03-10T09:00:00+01:00", "2026-03-10T11:00:00+01:00")],
       },
-      { calendar_id: "team@group.calendar.google.com", busy: [] },
-      { calendar_id: "ghost@example.com", busy: [], error: "notFound" },
+      { calendarId: "team@group.calendar.google.com", busy: [] },
+      { calendarId: "ghost@example.com", busy: [], error: "notFound" },
     ]);
   });
 
   test("a single unknown calendar is not_found; a window over 90 days is invalid_argument", async () => {
     const { checkAvailability } = await calendarWorld();
-    const window = { time_min: "2026-03-10T00:00:00Z", time_max: "2026-03-11T00:00:00Z" };
+    const window = { timeMin: at("2026-03-10T00:00:00Z"), timeMax: at("2026-03-11T00:00:00Z") };
     expect(
-      await codeOf(checkAvailability.execute(CUSTOMER, { ...window, calendar_ids: ["ghost@x.com"] })),
+      await codeOf(checkAvailability.execute(CUSTOMER, { ...window, calendarIds: ["ghost@x.com"] })),
     ).toBe("not_found");
-    const long = { time_min: "2026-01-01T00:00:00Z", time_max: "2026-06-01T00:00:00Z" };
+    const long = { timeMin: at("2026-01-01T00:00:00Z"), timeMax: at("2026-06-01T00:00:00Z") };
     const error = (await rejection(checkAvailability.execute(CUSTOMER, long))) as DomainError;
-    expect(error.details.field).toBe("time_max");
+    expect(error.details.field).toBe("timeMax");
   });
 });

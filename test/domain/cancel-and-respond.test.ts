@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { DomainError } from "../../src/domain/errors.ts";
-import { ACCOUNT, CUSTOMER, calendarWorld, codeOf, rejection } from "./calendar-fixtures.ts";
+import { ACCOUNT, at, CUSTOMER, calendarWorld, codeOf, rejection } from "./calendar-fixtures.ts";
 
 const TIMES = {
   start: { dateTime: "2026-03-10T15:00:00+01:00" },
@@ -12,18 +12,17 @@ describe("CancelBooking", () => {
     const { book, cancel, calendar } = await calendarWorld();
     const booked = await book.execute(CUSTOMER, {
       summary: "x",
-      start: "2026-03-10T15:00:00Z",
-      end: "2026-03-10T16:00:00Z",
+      start: at("2026-03-10T15:00:00Z"),
+      end: at("2026-03-10T16:00:00Z"),
     });
     calendar.resetCalls();
-    expect(await cancel.execute(CUSTOMER, { event_id: booked.event_id, send_updates: "all" })).toEqual({
-      event_id: booked.event_id,
-      calendar_id: "primary",
-      status: "cancelled",
+    expect(await cancel.execute(CUSTOMER, { eventId: booked.event.id, sendUpdates: "all" })).toEqual({
+      eventId: booked.event.id,
+      calendarId: "primary",
     });
     expect(calendar.callCount()).toBe(1);
     expect(calendar.storedEvents()[0]?.status).toBe("cancelled");
-    const again = (await rejection(cancel.execute(CUSTOMER, { event_id: booked.event_id }))) as DomainError;
+    const again = (await rejection(cancel.execute(CUSTOMER, { eventId: booked.event.id }))) as DomainError;
     expect(again.code).toBe("not_found");
     expect(again.details.deleted).toBe(true);
     expect(again.message).toContain("already cancelled");
@@ -31,7 +30,7 @@ describe("CancelBooking", () => {
 
   test("an unknown event is not_found without deleted", async () => {
     const { cancel } = await calendarWorld();
-    const error = (await rejection(cancel.execute(CUSTOMER, { event_id: "nothing1" }))) as DomainError;
+    const error = (await rejection(cancel.execute(CUSTOMER, { eventId: "nothing1" }))) as DomainError;
     expect(error.code).toBe("not_found");
     expect(error.details.deleted).toBe(false);
   });
@@ -39,7 +38,7 @@ describe("CancelBooking", () => {
   test("a bad send_updates value is invalid_argument", async () => {
     const { cancel } = await calendarWorld();
     // biome-ignore lint/suspicious/noExplicitAny: a caller outside TypeScript can send anything
-    expect(await codeOf(cancel.execute(CUSTOMER, { event_id: "a1", send_updates: "everyone" as any }))).toBe(
+    expect(await codeOf(cancel.execute(CUSTOMER, { eventId: "a1", sendUpdates: "everyone" as any }))).toBe(
       "invalid_argument",
     );
   });
@@ -57,8 +56,8 @@ describe("RespondToInvitation", () => {
         { email: "peer@example.com", responseStatus: "tentative", optional: true },
       ],
     });
-    const result = await respond.execute(CUSTOMER, { event_id: event.id, response: "declined" });
-    expect(result).toMatchObject({ event_id: event.id, response_status: "declined" });
+    const result = await respond.execute(CUSTOMER, { eventId: event.id, response: "declined" });
+    expect(result).toMatchObject({ event: { id: event.id }, response: "declined" });
     expect(calendar.storedEvents()[0]?.attendees.map((a) => [a.email, a.responseStatus, a.optional])).toEqual(
       [
         ["boss@example.com", "accepted", undefined],
@@ -74,7 +73,7 @@ describe("RespondToInvitation", () => {
       ...TIMES,
       attendees: [{ email: ACCOUNT.toUpperCase(), responseStatus: "needsAction" }],
     });
-    await respond.execute(CUSTOMER, { event_id: event.id, response: "tentative" });
+    await respond.execute(CUSTOMER, { eventId: event.id, response: "tentative" });
     expect(calendar.storedEvents()[0]?.attendees[0]?.responseStatus).toBe("tentative");
   });
 
@@ -84,11 +83,11 @@ describe("RespondToInvitation", () => {
       ...TIMES,
       attendees: [{ email: "someone@example.com", responseStatus: "accepted" }],
     });
-    expect(await codeOf(respond.execute(CUSTOMER, { event_id: event.id, response: "accepted" }))).toBe(
+    expect(await codeOf(respond.execute(CUSTOMER, { eventId: event.id, response: "accepted" }))).toBe(
       "invalid_argument",
     );
     // biome-ignore lint/suspicious/noExplicitAny: a caller outside TypeScript can send anything
-    expect(await codeOf(respond.execute(CUSTOMER, { event_id: event.id, response: "maybe" as any }))).toBe(
+    expect(await codeOf(respond.execute(CUSTOMER, { eventId: event.id, response: "maybe" as any }))).toBe(
       "invalid_argument",
     );
   });

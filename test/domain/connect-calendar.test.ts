@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { DomainError } from "../../src/domain/errors.ts";
 import { ConnectCalendar } from "../../src/domain/services/connect-calendar.ts";
 import { customer, fakeWorld } from "./connection-fixtures.ts";
 
@@ -69,16 +70,49 @@ describe("ConnectCalendar", () => {
     expect(await vault.get(customer("user-a"))).toBeNull();
   });
 
-  test("reject consumes the state and names the customer", async () => {
+  test("a refusal consumes the state and names the customer", async () => {
     const { connect } = setUp();
     const started = await connect.start(customer("user-9"));
-    await expect(connect.reject(started.state, "access_denied")).rejects.toMatchObject({
+    expect(await connect.refusal(started.state, "access_denied")).toMatchObject({
       code: "access_denied",
       details: { customer_id: "user-9" },
     });
-    await expect(connect.reject(started.state, "access_denied")).rejects.toMatchObject({
+    await expect(connect.refusal(started.state, "access_denied")).rejects.toMatchObject({
       code: "invalid_state",
     });
+  });
+
+  test("a store that cannot be read stops the reconnect instead of dropping the stored refresh token", async () => {
+    const { connect, oauth, vault } = setUp();
+    const first = await connect.start(customer());
+    await connect.complete(first.state, oauth.issueCode(verifierOf(first.authorizationUrl)));
+    const stored = await vault.get(customer());
+    const exchange = oauth.exchangeCode.bind(oauth);
+    oauth.exchangeCode = async (code, verifier) => ({
+      ...(await exchange(code, verifier)),
+      refreshToken: null,
+    });
+    const get = vault.get.bind(vault);
+    vault.get = async () => {
+      throw new DomainError("storage_unavailable", "The token store cannot be reached");
+    };
+    const second = await connect.start(customer());
+    const code = oauth.issueCode(verifierOf(second.authorizationUrl));
+    await expect(connect.complete(second.state, code)).rejects.toMatchObject({
+      code: "storage_unavailable",
+    });
+    vault.get = get;
+    expect((await vault.get(customer()))?.tokens.refreshToken).toBe(stored?.tokens.refreshToken ?? "missing");
+  });
+
+  test("an unreadable stored record is replaced by the new grant", async () => {
+    const { connect, oauth, vault } = setUp();
+    vault.get = async () => {
+      throw new DomainError("record_unreadable", "The stored record cannot be opened");
+    };
+    const started = await connect.start(customer());
+    const done = await connect.complete(started.state, oauth.issueCode(verifierOf(started.authorizationUrl)));
+    expect(done.customerId).toBe(customer());
   });
 
   test("reconnecting without a new refresh token keeps the old one", async () => {

@@ -51,8 +51,8 @@ describe("parsing times", () => {
 
   test("a local time without a zone, an unknown zone, or an impossible date is refused", () => {
     expect(invalidField(() => parseInstant("time_max", "2026-03-10T15:00", undefined))).toBe("time_max");
-    expect(invalidField(() => canonicalTimeZone("Mars/Olympus_Mons"))).toBe("time_zone");
-    expect(invalidField(() => canonicalTimeZone("+01:00"))).toBe("time_zone");
+    expect(invalidField(() => canonicalTimeZone("Mars/Olympus_Mons"))).toBe("timeZone");
+    expect(invalidField(() => canonicalTimeZone("+01:00"))).toBe("timeZone");
     expect(invalidField(() => parseTimeInput("start", "2026-02-30T10:00:00Z"))).toBe("start");
     expect(invalidField(() => parseTimeInput("end", "next tuesday"))).toBe("end");
     expect(canonicalTimeZone("europe/madrid")).toBe("Europe/Madrid");

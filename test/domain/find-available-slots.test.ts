@@ -1,19 +1,19 @@
 import { describe, expect, test } from "bun:test";
-import { CUSTOMER, calendarWorld, codeOf } from "./calendar-fixtures.ts";
+import { at, CUSTOMER, calendarWorld, codeOf, interval } from "./calendar-fixtures.ts";
 
 describe("FindAvailableSlots", () => {
   test("working hours follow the wall clock across Madrid's DST change", async () => {
     const { findSlots } = await calendarWorld({ now: "2026-03-20T00:00:00Z" });
     // Fri 27 March is UTC+1; DST starts Sun 29 March; Mon 30 March is UTC+2.
     const result = await findSlots.execute(CUSTOMER, {
-      time_min: "2026-03-27T00:00:00Z",
-      time_max: "2026-03-31T00:00:00Z",
-      duration_minutes: 480,
+      timeMin: at("2026-03-27T00:00:00Z"),
+      timeMax: at("2026-03-31T00:00:00Z"),
+      durationMinutes: 480,
     });
-    expect(result.time_zone).toBe("Europe/Madrid");
+    expect(result.timeZone).toBe("Europe/Madrid");
     expect(result.slots).toEqual([
-      { start: "2026-03-27T09:00:00+01:00", end: "2026-03-27T17:00:00+01:00" },
-      { start: "2026-03-30T09:00:00+02:00", end: "2026-03-30T17:00:00+02:00" },
+      interval("2026-03-27T09:00:00+01:00", "2026-03-27T17:00:00+01:00"),
+      interval("2026-03-30T09:00:00+02:00", "2026-03-30T17:00:00+02:00"),
     ]);
   });
 
@@ -24,50 +24,50 @@ describe("FindAvailableSlots", () => {
       end: { dateTime: "2026-03-10T10:20:00+01:00" },
     });
     const result = await findSlots.execute(CUSTOMER, {
-      time_min: "2026-03-10",
-      time_max: "2026-03-11",
-      duration_minutes: 45,
-      max_results: 3,
-      working_hours: { start: "09:00", end: "12:00" },
+      timeMin: at("2026-03-10"),
+      timeMax: at("2026-03-11"),
+      durationMinutes: 45,
+      maxResults: 3,
+      workingHours: { start: "09:00", end: "12:00" },
     });
     expect(result.slots).toEqual([
-      { start: "2026-03-10T10:30:00+01:00", end: "2026-03-10T11:15:00+01:00" },
-      { start: "2026-03-10T11:15:00+01:00", end: "2026-03-10T12:00:00+01:00" },
+      interval("2026-03-10T10:30:00+01:00", "2026-03-10T11:15:00+01:00"),
+      interval("2026-03-10T11:15:00+01:00", "2026-03-10T12:00:00+01:00"),
     ]);
   });
 
   test("an explicit zone and working days; weekends and the past are left out", async () => {
     const { findSlots, calendar } = await calendarWorld({ now: "2026-03-13T20:30:00Z" });
     const result = await findSlots.execute(CUSTOMER, {
-      time_min: "2026-03-13T00:00",
-      time_max: "2026-03-17T00:00",
-      time_zone: "America/New_York",
-      duration_minutes: 60,
-      working_hours: { start: "16:00", end: "18:00", days: [5, 1] },
+      timeMin: at("2026-03-13T00:00"),
+      timeMax: at("2026-03-17T00:00"),
+      timeZone: "America/New_York",
+      durationMinutes: 60,
+      workingHours: { start: "16:00", end: "18:00", days: [5, 1] },
     });
     // Friday 13th: it is already 16:30 in New York (UTC-4 since 8 March); Monday 16th is whole.
     expect(result.slots).toEqual([
-      { start: "2026-03-13T16:30:00-04:00", end: "2026-03-13T17:30:00-04:00" },
-      { start: "2026-03-16T16:00:00-04:00", end: "2026-03-16T17:00:00-04:00" },
-      { start: "2026-03-16T17:00:00-04:00", end: "2026-03-16T18:00:00-04:00" },
+      interval("2026-03-13T16:30:00-04:00", "2026-03-13T17:30:00-04:00"),
+      interval("2026-03-16T16:00:00-04:00", "2026-03-16T17:00:00-04:00"),
+      interval("2026-03-16T17:00:00-04:00", "2026-03-16T18:00:00-04:00"),
     ]);
-    expect(result.working_hours).toEqual({ start: "16:00", end: "18:00", days: [1, 5] });
+    expect(result.workingHours).toEqual({ startMinute: 16 * 60, endMinute: 18 * 60, days: [1, 5] });
     expect(calendar.callCount("getTimeZone")).toBe(0);
   });
 
   test("bad arguments are invalid_argument", async () => {
     const { findSlots } = await calendarWorld();
-    const window = { time_min: "2026-03-10T00:00:00Z", time_max: "2026-03-11T00:00:00Z" };
-    expect(await codeOf(findSlots.execute(CUSTOMER, { ...window, duration_minutes: 0 }))).toBe(
+    const window = { timeMin: at("2026-03-10T00:00:00Z"), timeMax: at("2026-03-11T00:00:00Z") };
+    expect(await codeOf(findSlots.execute(CUSTOMER, { ...window, durationMinutes: 0 }))).toBe(
       "invalid_argument",
     );
     const late = { start: "18:00", end: "09:00" };
     expect(
-      await codeOf(findSlots.execute(CUSTOMER, { ...window, duration_minutes: 30, working_hours: late })),
+      await codeOf(findSlots.execute(CUSTOMER, { ...window, durationMinutes: 30, workingHours: late })),
     ).toBe("invalid_argument");
     const sunday8 = { days: [8] };
     expect(
-      await codeOf(findSlots.execute(CUSTOMER, { ...window, duration_minutes: 30, working_hours: sunday8 })),
+      await codeOf(findSlots.execute(CUSTOMER, { ...window, durationMinutes: 30, workingHours: sunday8 })),
     ).toBe("invalid_argument");
   });
 });

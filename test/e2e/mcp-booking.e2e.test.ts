@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { STREAMED_BODY_BYTES } from "../../src/adapters/http/unfragmented-body.ts";
+import { STREAMED_BODY_BYTES } from "../../src/adapters/shared/unfragmented-body.ts";
 import { consent, E2E_API_KEY, type Stack, startStack } from "./e2e-fixtures.ts";
 
 interface ToolResult {

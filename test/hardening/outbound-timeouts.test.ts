@@ -46,11 +46,15 @@ describe("outbound calls time out", () => {
         revokeUrl: `${emulator.url}/revoke`,
         scopes: ["openid"],
         timeoutMs: TIMEOUT_MS,
-        retry: { attempts: 2, baseDelayMs: 10 },
+        retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 },
       },
       new FixedClock(),
     );
-    calendar = new GoogleCalendarGateway({ rootUrl: `${emulator.url}/`, timeoutMs: TIMEOUT_MS });
+    calendar = new GoogleCalendarGateway({
+      rootUrl: `${emulator.url}/`,
+      timeoutMs: TIMEOUT_MS,
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+    });
   });
   afterAll(async () => {
     // Force-closes the connections the emulator is still holding open.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { TokenBucketRateLimiter } from "../../src/adapters/http/rate-limiter.ts";
+import { TokenBucketRateLimiter } from "../../src/adapters/shared/rate-limiter.ts";
 import { ConfigError, loadConfig } from "../../src/app/config.ts";
 
 function clock(start = 1_000_000) {

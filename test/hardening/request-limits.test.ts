@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../../src/adapters/http/json-depth.ts";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../../src/adapters/shared/json-depth.ts";
 import { E2E_API_KEY, type Stack, startStack } from "../e2e/e2e-fixtures.ts";
 import { connect, outcomeOf, postTool, tool } from "./mcp-calls.ts";
 

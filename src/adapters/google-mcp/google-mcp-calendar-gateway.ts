@@ -48,14 +48,14 @@ export interface GoogleMcpCalendarGatewayOptions {
   /** Key of the approval tokens' HMAC (32+ bytes, the same on every instance). */
   approvalKey: Uint8Array;
   timeoutMs?: number;
-  retry?: RetryPolicy;
+  /** Reads and deletes are retried by it; creates and updates never are. */
+  retry: RetryPolicy;
   observe?: GoogleCallObserver;
   now?: () => number;
   fetch?: typeof fetch;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250 };
 const MAX_CALENDAR_PAGES = 10;
 /** 10,000 events per calendar in a free/busy window bounds a misbehaving pager. */
 const MAX_EVENT_PAGES = 40;
@@ -71,11 +71,7 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     });
-    this.#caller = new McpToolCaller(
-      client,
-      options.retry ?? DEFAULT_RETRY,
-      options.observe ?? IGNORE_GOOGLE_CALLS,
-    );
+    this.#caller = new McpToolCaller(client, options.retry, options.observe ?? IGNORE_GOOGLE_CALLS);
     this.#tokens = new ApprovalTokens(options.approvalKey);
     this.#now = options.now ?? Date.now;
   }

@@ -11,21 +11,18 @@ import type {
   PatchOptions,
 } from "../../domain/ports/calendar-gateway.ts";
 import { statusOf, toDomainError } from "./google-calendar-errors.ts";
-import {
-  type CalendarRetryPolicy,
-  DEFAULT_RETRY,
-  retriesSoFar,
-  retryConfigFor,
-} from "./google-calendar-retry.ts";
+import { retriesSoFar, retryConfigFor } from "./google-calendar-retry.ts";
 import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS, observed } from "./google-call-observer.ts";
 import { meetRequest, toCalendarEvent, toCalendarSummary, toEventResource } from "./google-event-mapper.ts";
+import type { RetryPolicy } from "./outbound-call.ts";
 
 export interface GoogleCalendarGatewayOptions {
   /** Google's API root (`GOOGLE_CALENDAR_API_URL`); the emulator's in tests and the sandbox. */
   rootUrl?: string;
   /** Deadline for each HTTP attempt. */
   timeoutMs?: number;
-  retry?: CalendarRetryPolicy;
+  /** Which calls are retried is the gateway's rule (google-calendar-retry.ts); how often, this. */
+  retry: RetryPolicy;
   /** Hears of every call to the Calendar API (metrics). */
   observe?: GoogleCallObserver;
 }
@@ -48,10 +45,10 @@ export class GoogleCalendarGateway implements CalendarGateway {
   readonly #retry: MethodOptions["retryConfig"];
   readonly #observe: GoogleCallObserver;
 
-  constructor(options: GoogleCalendarGatewayOptions = {}) {
+  constructor(options: GoogleCalendarGatewayOptions) {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#observe = options.observe ?? IGNORE_GOOGLE_CALLS;
-    this.#retry = retryConfigFor(options.retry ?? DEFAULT_RETRY);
+    this.#retry = retryConfigFor(options.retry);
     this.#api = calendar({
       version: "v3",
       rootUrl: options.rootUrl ?? DEFAULT_ROOT_URL,

@@ -6,9 +6,10 @@ import {
   retryAfterSeconds,
   statusOf,
 } from "./google-calendar-errors.ts";
+import { backoffMs, type RetryPolicy } from "./outbound-call.ts";
 
 /**
- * When a Calendar call is tried again. gaxios' own default retries GET/PUT/DELETE on 5xx and
+ * When a Calendar call is tried again (how often and how long to wait is the shared RetryPolicy). gaxios' own default retries GET/PUT/DELETE on 5xx and
  * never POST; ours is stated here instead:
  * - only calls that are safe to repeat (reads, freeBusy, delete, an insert with our own id)
  *   are retried; an insert without id or a patch never is;
@@ -16,20 +17,10 @@ import {
  * - not on our own timeout: Google was slow, and waiting as long again would double the wait;
  * - a Retry-After longer than `maxDelayMs` is not waited out but reported (rate_limited).
  */
-export interface CalendarRetryPolicy {
-  /** Total attempts, first included. */
-  attempts: number;
-  /** First backoff; doubles each time, with jitter. */
-  baseDelayMs: number;
-  /** Longest single wait, Retry-After included. */
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: CalendarRetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 4000 };
 
 type RetryConfig = NonNullable<MethodOptions["retryConfig"]>;
 
-export function retryConfigFor(policy: CalendarRetryPolicy): RetryConfig {
+export function retryConfigFor(policy: RetryPolicy): RetryConfig {
   return {
     retry: Math.max(0, policy.attempts - 1),
     shouldRetry: (error) => shouldRetry(policy, error),
@@ -42,7 +33,7 @@ export function retriesSoFar(error: unknown): number {
   return asFailedRequest(error).config?.retryConfig?.currentRetryAttempt ?? 0;
 }
 
-function shouldRetry(policy: CalendarRetryPolicy, error: unknown): boolean {
+function shouldRetry(policy: RetryPolicy, error: unknown): boolean {
   if (retriesSoFar(error) + 1 >= policy.attempts || isTimeout(error)) return false;
   const status = statusOf(error);
   // No answer at all: refused or reset connections, DNS hiccups. A caller's abort is final.
@@ -55,9 +46,8 @@ function shouldRetry(policy: CalendarRetryPolicy, error: unknown): boolean {
 }
 
 /** gaxios counts the retry before waiting: the first wait sees 1. */
-function delayMs(policy: CalendarRetryPolicy, error: unknown): number {
+function delayMs(policy: RetryPolicy, error: unknown): number {
   const after = retryAfterSeconds(error);
   if (after !== null) return Math.min(after * 1000, policy.maxDelayMs);
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retriesSoFar(error) - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return backoffMs(policy, retriesSoFar(error));
 }

@@ -1,4 +1,4 @@
-/** Deadline and bounded retry for calls to Google that their clients cannot time out themselves. */
+/** Deadline and bounded retry for calls to Google. */
 
 export class OutboundTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
@@ -23,14 +23,26 @@ export async function withDeadline<T>(timeoutMs: number, work: () => Promise<T>)
   }
 }
 
+/**
+ * How often and how patiently a call to Google is tried again: the one policy of the OAuth
+ * provider and the Calendar gateway, its numbers from configuration (GOOGLE_RETRY_*).
+ */
 export interface RetryPolicy {
   /** Total attempts, first included. */
   attempts: number;
-  /** First backoff; doubles each time, with full jitter. */
+  /** First backoff; doubles each time, with jitter. */
   baseDelayMs: number;
+  /** Longest single wait, a Retry-After included. */
+  maxDelayMs: number;
 }
 
-/** Retry `work` while `retryable(error)` says so, with exponential backoff and jitter. */
+/** The wait before retry number `retry` (1 for the first): exponential, capped, half of it jitter. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Retry `work` while `retryable(error)` says so, waiting `backoffMs` between attempts. */
 export async function withRetry<T>(
   policy: RetryPolicy,
   retryable: (error: unknown) => boolean,
@@ -41,8 +53,7 @@ export async function withRetry<T>(
       return await work();
     } catch (error) {
       if (attempt >= policy.attempts || !retryable(error)) throw error;
-      const ceiling = policy.baseDelayMs * 2 ** (attempt - 1);
-      await Bun.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+      await Bun.sleep(backoffMs(policy, attempt));
     }
   }
 }

@@ -1,14 +1,13 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "../logging/logger.ts";
-import { type ApiKeyVariables, apiKeyAuth } from "./api-key-auth.ts";
+import type { AppEnv } from "../shared/app-env.ts";
+import { apiKeyAuth } from "./api-key-auth.ts";
 import { describeError, HttpError } from "./http-errors.ts";
 import { type OAuthRouteDeps, oauthApiRoutes, oauthCallbackRoute } from "./oauth-routes.ts";
-import { type RequestLogVariables, requestLog } from "./request-log.ts";
+import { requestLog } from "./request-log.ts";
 import { type ObservedRequest, routeObserver } from "./route-observer.ts";
 import { securityHeaders } from "./security-headers.ts";
-
-export type AppEnv = { Variables: ApiKeyVariables & RequestLogVariables };
 
 export interface HealthReport {
   ok: boolean;

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import type { ConnectionStatus } from "../../domain/connection.ts";
 
-/** Request and response shapes of the HTTP endpoints: validation and /openapi.json share them. */
+/**
+ * Request and response shapes of the HTTP endpoints: validation and /openapi.json share them
+ * (the status object, which the MCP surface answers too, is in shared/connection-status.ts).
+ */
 
 const customerId = z
   .string()
@@ -25,29 +27,6 @@ export const disconnectResponse = z.object({
   customer_id: z.string(),
   revoked: z.boolean().describe("Google confirmed the grant is revoked"),
 });
-
-export const statusResponse = z.object({
-  connected: z.boolean(),
-  customer_id: z.string(),
-  calendar_email: z.string().nullable(),
-  expires_at: z.string().nullable().describe("Expiry of the current access token; refreshed automatically"),
-  scopes: z.array(z.string()).describe("Scopes the user granted"),
-  reason: z.string().nullable().describe("Why connected is false: not_connected or reauthorization_required"),
-  connected_at: z.string().nullable(),
-});
-
-/** The status object, as both `/oauth/status/{customer_id}` and the `calendar_status` tool answer it. */
-export function toStatusResponse(status: ConnectionStatus): z.infer<typeof statusResponse> {
-  return {
-    connected: status.connected,
-    customer_id: status.customerId,
-    calendar_email: status.email,
-    expires_at: status.expiresAt?.toISOString() ?? null,
-    scopes: status.scopes,
-    reason: status.reason,
-    connected_at: status.connectedAt?.toISOString() ?? null,
-  };
-}
 
 export const callbackResponse = z.object({
   success: z.literal(true),

@@ -6,10 +6,11 @@ import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts"
 import type { DisconnectCalendar } from "../../domain/services/disconnect-calendar.ts";
 import type { GetConnectionStatus } from "../../domain/services/get-connection-status.ts";
 import type { Logger } from "../logging/logger.ts";
+import { toStatusResponse } from "../shared/connection-status.ts";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
 import { type CallbackOutcome, preferredLanguage, renderCallbackPage } from "./callback-page.ts";
 import { describeError, HttpError } from "./http-errors.ts";
-import { authorizeRequest, disconnectRequest, toStatusResponse } from "./http-schemas.ts";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
+import { authorizeRequest, disconnectRequest } from "./http-schemas.ts";
 
 export interface OAuthRouteDeps {
   connect: ConnectCalendar;
@@ -66,7 +67,7 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
     const state = c.req.query("state") ?? "";
     const googleError = c.req.query("error");
     try {
-      if (googleError !== undefined) await deps.connect.reject(state, googleError.slice(0, 100));
+      if (googleError !== undefined) throw await deps.connect.refusal(state, googleError.slice(0, 100));
       if (code === undefined || code === "") {
         throw new HttpError(400, "invalid_request", "The callback needs code and state (or error and state)");
       }

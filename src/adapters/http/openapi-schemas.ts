@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { statusResponse } from "../shared/connection-status.ts";
 import {
   authorizeRequest,
   authorizeResponse,
@@ -6,7 +7,6 @@ import {
   disconnectRequest,
   disconnectResponse,
   errorResponse,
-  statusResponse,
 } from "./http-schemas.ts";
 
 /** Shape of GET /healthz (http-app.ts builds it from a HealthReport; nothing validates it). */

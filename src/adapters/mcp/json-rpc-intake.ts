@@ -11,15 +11,15 @@ import {
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ZodType } from "zod";
-import type { CustomerId } from "../../domain/customer-id.ts";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../http/json-depth.ts";
-import { customerMismatch } from "./mcp-caller.ts";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
+import { foreignCustomer, type McpCaller } from "./mcp-caller.ts";
 import { toJsonRpcError } from "./tool-errors.ts";
 
 /**
  * What a POST body becomes before any server sees it: either an answer (the body is not JSON,
  * nested deeper than MAX_JSON_DEPTH, not JSON-RPC, malformed for its method, or acts for another
- * customer than the request is bound to), or parsed messages to hand to the SDK transport.
+ * customer than the request is bound to), or parsed messages to hand on. The messages are
+ * handed on exactly as they came: nothing is added to them.
  *
  * The SDK answers some of these itself, but with the wrong code (-32700 for valid JSON that is
  * not JSON-RPC; -32603 for a tools/call without params); here each gets the code JSON-RPC
@@ -27,7 +27,18 @@ import { toJsonRpcError } from "./tool-errors.ts";
  */
 export type Intake =
   | { kind: "answer"; status: 200 | 400; body: JsonRpcErrorResponse | JsonRpcErrorResponse[] }
-  | { kind: "forward"; body: JSONRPCMessage | JSONRPCMessage[] };
+  | {
+      kind: "forward";
+      body: JSONRPCMessage | JSONRPCMessage[];
+      /** Set when the body is one plain tools/call (no batch): what direct-tool-call.ts answers. */
+      toolCall: ToolCallRequest | null;
+    };
+
+/** A single tools/call as the intake checked it. */
+export interface ToolCallRequest {
+  id: RequestId;
+  params: { name: string; arguments?: Record<string, unknown>; task?: unknown };
+}
 
 export interface JsonRpcErrorResponse {
   jsonrpc: "2.0";
@@ -55,8 +66,7 @@ export function rpcError(
   return { jsonrpc: "2.0", id, error: data === undefined ? { code, message } : { code, message, data } };
 }
 
-/** @param bound the customer the request is bound to (X-Customer-Id), or null */
-export function takeIn(text: string, bound: CustomerId | null): Intake {
+export function takeIn(text: string, caller: McpCaller): Intake {
   if (exceedsJsonDepth(text)) {
     const message = `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels is refused`;
     return answer(400, rpcError(null, ErrorCode.InvalidRequest, message));
@@ -66,6 +76,10 @@ export function takeIn(text: string, bound: CustomerId | null): Intake {
     raw = JSON.parse(text);
   } catch {
     return answer(400, rpcError(null, ErrorCode.ParseError, "Parse error: the body is not valid JSON"));
+  }
+  if (!Array.isArray(raw) && isPlainToolCall(raw)) {
+    const refusal = refuseForeign(raw, caller);
+    return refusal === null ? { kind: "forward", body: raw, toolCall: raw } : answer(200, refusal);
   }
   const batch = Array.isArray(raw);
   const items: unknown[] = batch ? (raw as unknown[]) : [raw];
@@ -85,11 +99,17 @@ export function takeIn(text: string, bound: CustomerId | null): Intake {
   const refusals = new Map<RequestId, JsonRpcErrorResponse>();
   for (const message of messages) {
     if (!isJSONRPCRequest(message)) continue;
-    const refusal = refuse(message, bound);
+    const refusal = refuse(message, caller);
     if (refusal !== null) refusals.set(message.id, refusal);
   }
-  if (refusals.size === 0)
-    return { kind: "forward", body: batch ? messages : (messages[0] as JSONRPCMessage) };
+  if (refusals.size === 0) {
+    const single = batch ? null : (messages[0] as JSONRPCMessage);
+    const toolCall =
+      single !== null && isJSONRPCRequest(single) && single.method === "tools/call"
+        ? (single as ToolCallRequest & JSONRPCRequest)
+        : null;
+    return { kind: "forward", body: batch ? messages : (single as JSONRPCMessage), toolCall };
+  }
 
   const responses = messages
     .filter(isJSONRPCRequest)
@@ -101,8 +121,8 @@ export function takeIn(text: string, bound: CustomerId | null): Intake {
   return answer(200, batch ? responses : (responses[0] as JsonRpcErrorResponse));
 }
 
-/** The refusal of one request, or null; fills a missing customer_id from the bound customer. */
-function refuse(request: JSONRPCRequest, bound: CustomerId | null): JsonRpcErrorResponse | null {
+/** The refusal of one request, or null. */
+function refuse(request: JSONRPCRequest, caller: McpCaller): JsonRpcErrorResponse | null {
   const schema = PARAMS_SCHEMAS.get(request.method);
   const checked = schema?.safeParse(request);
   if (checked !== undefined && !checked.success) {
@@ -114,16 +134,46 @@ function refuse(request: JSONRPCRequest, bound: CustomerId | null): JsonRpcError
       `Invalid params for ${request.method}: ${where}: ${issue?.message}`,
     );
   }
-  if (request.method !== "tools/call" || bound === null) return null;
-  const params = request.params as { arguments?: Record<string, unknown> };
-  const argument = params.arguments?.customer_id;
-  if (argument === undefined) {
-    params.arguments = { ...params.arguments, customer_id: bound };
-    return null;
-  }
-  if (argument === bound) return null;
-  const { code, message, data } = toJsonRpcError(customerMismatch(String(argument)));
+  return refuseForeign(request, caller);
+}
+
+function refuseForeign(request: JSONRPCRequest, caller: McpCaller): JsonRpcErrorResponse | null {
+  const foreign = foreignCustomer(request, caller);
+  if (foreign === null) return null;
+  const { code, message, data } = toJsonRpcError(foreign);
   return rpcError(request.id, code, message, data);
+}
+
+/**
+ * The shape nearly every request has: one tools/call with a name and plain arguments, nothing
+ * else. Whatever this accepts, JSONRPCMessageSchema and CallToolRequestSchema accept unchanged;
+ * anything else (a _meta, a task, a stray key) takes the schemas' way, so the answer is the
+ * same either way: this only spares two schema walks on the hot path.
+ */
+function isPlainToolCall(value: unknown): value is JSONRPCRequest & ToolCallRequest {
+  if (!isPlainObject(value)) return false;
+  let keys = 0;
+  for (const key in value) {
+    keys += 1;
+    if (key !== "jsonrpc" && key !== "id" && key !== "method" && key !== "params") return false;
+  }
+  const { jsonrpc, id, method, params } = value as Record<string, unknown>;
+  if (keys !== 4 || jsonrpc !== "2.0" || method !== "tools/call" || !isPlainObject(params)) return false;
+  if (typeof id !== "string" && !Number.isSafeInteger(id)) return false;
+  let paramKeys = 0;
+  for (const key in params) {
+    paramKeys += 1;
+    if (key !== "name" && key !== "arguments") return false;
+  }
+  const args = (params as Record<string, unknown>).arguments;
+  return (
+    typeof (params as Record<string, unknown>).name === "string" &&
+    (args === undefined ? paramKeys === 1 : isPlainObject(args))
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function answer(status: 200 | 400, body: JsonRpcErrorResponse | JsonRpcErrorResponse[]): Intake {

@@ -1,13 +1,12 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { type Context, Hono } from "hono";
-import { isCustomerId } from "../../domain/customer-id.ts";
-import type { AppEnv } from "../http/http-app.ts";
-import type { RateLimiter } from "../http/rate-limiter.ts";
-import { jsonUnfragmented, responseUnfragmented } from "../http/unfragmented-body.ts";
+import type { AppEnv } from "../shared/app-env.ts";
+import type { RateLimiter } from "../shared/rate-limiter.ts";
+import { jsonTextUnfragmented, responseUnfragmented } from "../shared/unfragmented-body.ts";
 import { answerToolCallDirectly } from "./direct-tool-call.ts";
 import { type JsonRpcErrorResponse, rpcError, takeIn } from "./json-rpc-intake.ts";
-import type { McpCaller } from "./mcp-caller.ts";
+import { callerOf } from "./mcp-caller.ts";
 import { createMcpServer, type McpServerDeps } from "./mcp-server-factory.ts";
 
 export interface McpAppDeps extends McpServerDeps {
@@ -69,14 +68,18 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
     if (!acceptsJson(c.req.header("accept"))) {
       return refuse(c, 406, "Not Acceptable: this endpoint answers application/json");
     }
-    const header = c.req.header("x-customer-id");
-    if (header !== undefined && !isCustomerId(header)) {
+    const caller = callerOf(
+      c.req.header("x-customer-id"),
+      c.get("apiKeyId") ?? null,
+      c.get("requestId") ?? null,
+    );
+    if (caller === null) {
       const error = rpcError(null, ErrorCode.InvalidParams, "X-Customer-Id is not a valid customer id", {
         code: "invalid_customer_id",
       });
       return c.json(error, 400);
     }
-    const intake = takeIn(await c.req.text(), header ?? null);
+    const intake = takeIn(await c.req.text(), caller);
     if (intake.kind === "answer") {
       // A backend sending malformed calls, or calls for another customer, is worth an operator's look.
       deps.logger.log("warn", "mcp_request_refused", {
@@ -86,18 +89,11 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
       return c.json(intake.body, intake.status);
     }
 
-    const caller: McpCaller = {
-      customerId: header ?? null,
-      apiKeyId: c.get("apiKeyId") ?? null,
-      requestId: c.get("requestId") ?? null,
-    };
-    const direct = await answerToolCallDirectly(
-      intake.body,
-      c.req.header("mcp-protocol-version") ?? null,
-      deps,
-      caller,
-    );
-    if (direct !== null) return jsonUnfragmented(c, direct);
+    if (intake.toolCall !== null) {
+      const version = c.req.header("mcp-protocol-version") ?? null;
+      const direct = await answerToolCallDirectly(intake.toolCall, version, deps, caller);
+      if (direct !== null) return jsonTextUnfragmented(c, direct);
+    }
 
     const server = createMcpServer(deps, caller);
     const transport = new WebStandardStreamableHTTPServerTransport({

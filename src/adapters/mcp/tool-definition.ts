@@ -38,8 +38,10 @@ export interface ToolAnswer<T> {
 
 /**
  * A tool as defined once, at module load: schemas and metadata are built a single time and
- * shared by every per-request server. `run` receives arguments the SDK already validated
- * against `input`, and the customer the call was resolved to.
+ * shared by every call. `input` holds the tool's own arguments: `customer_id`, every tool's, is
+ * resolved before the tool runs (mcp-caller.ts) and published by the catalog, so no tool sees it.
+ * `run` receives the arguments as `input` parsed them (tool-call.ts) and the customer the call
+ * acts for; it maps them to the domain's command and the domain's answer back to `output`.
  */
 export interface McpTool {
   name: string;
@@ -59,6 +61,7 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   name: string;
   title: string;
   description: string;
+  /** Synchronous checks only: arguments are parsed with zod's synchronous `safeParse`. */
   input: I;
   output: O;
   annotations: Omit<ToolAnnotations, "title">;
@@ -69,12 +72,15 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
   return {
     ...spec,
     annotations: { title: spec.title, ...spec.annotations },
-    // The SDK parsed `args` with `spec.input` before calling: the cast restates that fact.
+    // tool-call.ts hands `run` only what `spec.input` parsed successfully: the cast restates that.
     run: (services, customerId, args) => spec.run(services, customerId, args as z.infer<I>),
   };
 }
 
-/** Every customer tool's first argument. Checked by the domain rule, not here, so a bad id gets a structured error. */
+/**
+ * Every tool's first argument, as published. Not part of any tool's `input`: mcp-caller.ts checks
+ * it by the domain rule, so a bad id is an invalid_customer_id tool error.
+ */
 export const customerIdArg = z
   .string()
   .describe(

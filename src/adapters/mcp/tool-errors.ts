@@ -111,8 +111,8 @@ export interface ToolError {
 export async function toToolError(error: unknown, context: ToolErrorContext): Promise<ToolError> {
   const code: ToolErrorCode = isDomainError(error) ? TOOL_CODE[error.code] : "internal_error";
   const internal = code === "internal_error";
-  const message = internal || !isDomainError(error) ? "Internal error; try again later" : error.message;
-  const details = internal || !isDomainError(error) ? {} : error.details;
+  const message = internal || !isDomainError(error) ? "Internal error; try again later" : inMcpWords(error);
+  const details = internal || !isDomainError(error) ? {} : detailsInMcpWords(error);
   const body: Record<string, unknown> = { ...details, code, message };
   if (NEEDS_CONSENT.has(code) && context.customerId !== null) {
     Object.assign(body, await freshConsentLink(context.connect, context.customerId));
@@ -121,10 +121,11 @@ export async function toToolError(error: unknown, context: ToolErrorContext): Pr
   return {
     code,
     internal,
+    // In the key order the SDK's result schema gives it, so both paths of /mcp write the same bytes.
     result: {
-      isError: true,
       content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: body })}` }],
       structuredContent: { error: body },
+      isError: true,
     },
   };
 }
@@ -140,6 +141,32 @@ export function toJsonRpcError(error: DomainError): {
     message: error.message,
     data: { ...error.details, code: error.code },
   };
+}
+
+/**
+ * The domain names a field by its path in the service's command (`timeMax`, `calendarIds[1]`);
+ * a tool's argument of the same meaning is its snake_case (`time_max`, `calendar_ids[1]`).
+ */
+const COMMAND_FIELD =
+  /\b(?:calendarIds?|timeZone|timeMin|timeMax|eventId|durationMinutes|maxResults|pageToken|workingHours|idempotencyKey|sendUpdates|allowConflicts|addMeetLink)\b/g;
+
+function argumentNames(text: string): string {
+  return text.replace(COMMAND_FIELD, (name) =>
+    name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+  );
+}
+
+/** The domain's message, in the words of the tools' arguments, with what the model can do about it. */
+function inMcpWords(error: DomainError): string {
+  if (error.code === "invalid_argument") return argumentNames(error.message);
+  if (error.code === "time_conflict") return `${error.message}; pick another time or pass allow_conflicts`;
+  return error.message;
+}
+
+function detailsInMcpWords(error: DomainError): Record<string, unknown> {
+  const field = error.details.field;
+  if (error.code !== "invalid_argument" || typeof field !== "string") return error.details;
+  return { ...error.details, field: argumentNames(field) };
 }
 
 async function freshConsentLink(

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/http-app.ts";
+import type { AppEnv } from "../shared/app-env.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus-registry.ts";
 
 /**

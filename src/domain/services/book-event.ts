@@ -2,9 +2,8 @@ import type { CalendarEvent, EventDraft, Interval, SendUpdates } from "../calend
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import { idempotentEventId } from "../event-id.ts";
-import { needsZone, parseEventSpan, parseTimeInput } from "../event-times.ts";
+import { needsZone, parseEventSpan, type TimeInput } from "../event-times.ts";
 import { type OccurrenceWindow, occurrencesWithin } from "../recurrence.ts";
-import { type BookingView, toBookingView } from "./booking-view.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import {
   attendeesOf,
@@ -20,34 +19,35 @@ import { MAX_FREE_BUSY_DAYS } from "./check-availability.ts";
 import { busyOf, overlapping, timeConflict } from "./conflicts.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
-export interface BookEventInput {
+export interface BookEventCommand {
   summary: string;
-  /** RFC 3339 with offset, local "YYYY-MM-DDTHH:MM[:SS]" (read in time_zone), or "YYYY-MM-DD" (all-day). */
-  start: string;
-  /** Same forms as start; an all-day end date is exclusive. */
-  end: string;
+  start: TimeInput;
+  /** Same kind as start (both dates or both times); an all-day end date is exclusive. */
+  end: TimeInput;
   /** IANA zone for local times and recurrences; default: the calendar's own zone. */
-  time_zone?: string;
+  timeZone?: string;
   description?: string;
   location?: string;
   attendees?: { email: string; optional?: boolean }[];
-  calendar_id?: string;
-  /** Same key (per customer) → same event, never two; a replay answers created: false. */
-  idempotency_key?: string;
+  /** Default "primary". */
+  calendarId?: string;
+  /** Same key (per customer) → same event, never two; a replay is the `replayed` outcome. */
+  idempotencyKey?: string;
   /** Book even if the time overlaps busy time. Default false. */
-  allow_conflicts?: boolean;
-  add_meet_link?: boolean;
-  send_updates?: SendUpdates;
+  allowConflicts?: boolean;
+  addMeetLink?: boolean;
+  sendUpdates?: SendUpdates;
   /** RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]. */
   recurrence?: string[];
 }
 
-export interface BookEventResult extends BookingView {
-  /** False when an earlier call with the same idempotency_key already made this event. */
-  created: boolean;
-  /** For a recurring booking checked for conflicts: what the check covered. */
-  occurrences_checked?: OccurrencesChecked;
-}
+/**
+ * What booking did: made the event (and, for a recurring booking checked for conflicts, what
+ * the check covered), or found the one an earlier call with the same idempotency key made.
+ */
+export type BookingOutcome =
+  | { kind: "created"; event: CalendarEvent; occurrencesChecked?: OccurrencesChecked }
+  | { kind: "replayed"; event: CalendarEvent };
 
 export interface OccurrencesChecked {
   /** Occurrences compared with the calendar's busy time. */
@@ -76,24 +76,23 @@ export class BookEvent {
    * @throws DomainError invalid_argument, time_conflict (details.conflicts), not_found (calendar),
    *   calendar_not_connected, reauthorization_required, and the gateway's errors
    */
-  async execute(customerId: CustomerId, input: BookEventInput): Promise<BookEventResult> {
-    const calendarId = calendarIdOf(input.calendar_id);
-    const timeZone = timeZoneOf(input.time_zone);
-    const startInput = parseTimeInput("start", input.start);
-    const endInput = parseTimeInput("end", input.end);
-    const recurrence = recurrenceOf(input.recurrence);
+  async execute(customerId: CustomerId, command: BookEventCommand): Promise<BookingOutcome> {
+    const calendarId = calendarIdOf(command.calendarId);
+    const timeZone = timeZoneOf(command.timeZone);
+    const { start: startInput, end: endInput } = command;
+    const recurrence = recurrenceOf(command.recurrence);
     const draft: EventDraft = {
-      summary: requiredText("summary", input.summary, 1024),
-      ...optional("description", optionalText("description", input.description, 8192)),
-      ...optional("location", optionalText("location", input.location, 1024)),
-      ...optional("attendees", attendeesOf(input.attendees)),
+      summary: requiredText("summary", command.summary, 1024),
+      ...optional("description", optionalText("description", command.description, 8192)),
+      ...optional("location", optionalText("location", command.location, 1024)),
+      ...optional("attendees", attendeesOf(command.attendees)),
       ...optional("recurrence", recurrence),
     };
-    const sendUpdates = sendUpdatesOf(input.send_updates);
+    const sendUpdates = sendUpdatesOf(command.sendUpdates);
     const key =
-      input.idempotency_key === undefined
+      command.idempotencyKey === undefined
         ? undefined
-        : requiredText("idempotency_key", input.idempotency_key, 256);
+        : requiredText("idempotencyKey", command.idempotencyKey, 256);
     const eventId = key === undefined ? undefined : await idempotentEventId(customerId, key);
     const { calendar, lock, tokens } = this.#deps;
 
@@ -103,7 +102,7 @@ export class BookEvent {
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
         const span = parseEventSpan(startInput, endInput, zone);
-        const checkConflicts = input.allow_conflicts !== true;
+        const checkConflicts = command.allowConflicts !== true;
         const series =
           !checkConflicts || recurrence === undefined || zone === undefined
             ? null
@@ -115,7 +114,7 @@ export class BookEvent {
             // A replay's own event is busy time too: recognise it before calling it a conflict.
             const earlier =
               eventId === undefined ? null : await this.#earlier(accessToken, calendarId, eventId);
-            if (earlier !== null) return { ...toBookingView(earlier), created: false };
+            if (earlier !== null) return { kind: "replayed", event: earlier };
             throw timeConflict(conflicts, zone);
           }
         }
@@ -126,16 +125,16 @@ export class BookEvent {
             { ...draft, start: span.start, end: span.end },
             {
               ...optional("eventId", eventId),
-              ...optional("addMeetLink", input.add_meet_link),
+              ...optional("addMeetLink", command.addMeetLink),
               ...optional("sendUpdates", sendUpdates),
             },
           );
-          return { ...toBookingView(event), created: true, ...checkedOccurrences(series) };
+          return { kind: "created", event, ...checkedOccurrences(series) };
         } catch (error) {
           if (eventId === undefined || !isDomainError(error, "duplicate_event")) throw error;
           const earlier = await this.#earlier(accessToken, calendarId, eventId);
           if (earlier === null) throw error;
-          return { ...toBookingView(earlier), created: false };
+          return { kind: "replayed", event: earlier };
         }
       }),
     );
@@ -185,21 +184,21 @@ function freeBusyWindowEnd(start: Date): Date {
 }
 
 /** What the conflict check of a recurring booking covered; nothing for other bookings. */
-function checkedOccurrences(series: OccurrenceWindow | null): { occurrences_checked?: OccurrencesChecked } {
+function checkedOccurrences(series: OccurrenceWindow | null): { occurrencesChecked?: OccurrencesChecked } {
   if (series === null) return {};
   const count = series.intervals.length;
   if (series.unsupported !== null) {
     return {
-      occurrences_checked: {
+      occurrencesChecked: {
         count,
         all: false,
         note: `Only the first occurrence was checked for conflicts: the recurrence uses ${series.unsupported}, which this check does not expand`,
       },
     };
   }
-  if (series.complete) return { occurrences_checked: { count, all: true } };
+  if (series.complete) return { occurrencesChecked: { count, all: true } };
   return {
-    occurrences_checked: {
+    occurrencesChecked: {
       count,
       all: false,
       note: `Occurrences more than ${MAX_FREE_BUSY_DAYS} days after the first were not checked for conflicts (Google's free/busy limit)`,
@@ -210,7 +209,7 @@ function checkedOccurrences(series: OccurrenceWindow | null): { occurrences_chec
 function keyUsedByCancelledBooking(): DomainError {
   return new DomainError(
     "invalid_argument",
-    "idempotency_key was already used for a booking that has since been cancelled; use a new key to book again",
-    { details: { field: "idempotency_key" } },
+    "idempotencyKey was already used for a booking that has since been cancelled; use a new key to book again",
+    { details: { field: "idempotencyKey" } },
   );
 }

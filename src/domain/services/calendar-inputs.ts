@@ -2,7 +2,11 @@ import type { SendUpdates } from "../calendar.ts";
 import { DomainError } from "../errors.ts";
 import { canonicalTimeZone } from "../zoned-time.ts";
 
-/** Checks shared by the Calendar services; each throws DomainError invalid_argument naming the field. */
+/**
+ * Checks shared by the Calendar services; each throws DomainError invalid_argument naming the
+ * field by its path in the service's command (`calendarIds[2]`, `workingHours.start`): a surface
+ * that calls the field something else says so in its own words (the MCP error mapper does).
+ */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SEND_UPDATES: readonly SendUpdates[] = ["all", "externalOnly", "none"];
@@ -13,7 +17,7 @@ export function invalidArgument(field: string, problem: string): DomainError {
 }
 
 /** Google's alias "primary" when absent. */
-export function calendarIdOf(value: string | undefined, field = "calendar_id"): string {
+export function calendarIdOf(value: string | undefined, field = "calendarId"): string {
   if (value === undefined) return "primary";
   return requiredText(field, value, 1024);
 }
@@ -37,14 +41,14 @@ export function optionalText(
 }
 
 /** The canonical IANA name, or undefined when absent. */
-export function timeZoneOf(value: string | undefined, field = "time_zone"): string | undefined {
+export function timeZoneOf(value: string | undefined, field = "timeZone"): string | undefined {
   return value === undefined ? undefined : canonicalTimeZone(value, field);
 }
 
 export function sendUpdatesOf(value: string | undefined): SendUpdates | undefined {
   if (value === undefined) return undefined;
   if (!SEND_UPDATES.includes(value as SendUpdates)) {
-    throw invalidArgument("send_updates", `must be one of ${SEND_UPDATES.join(", ")}`);
+    throw invalidArgument("sendUpdates", `must be one of ${SEND_UPDATES.join(", ")}`);
   }
   return value as SendUpdates;
 }

@@ -5,16 +5,17 @@ import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, optional, requiredText, sendUpdatesOf } from "./calendar-inputs.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
-export interface CancelBookingInput {
-  event_id: string;
-  calendar_id?: string;
-  send_updates?: SendUpdates;
+export interface CancelBookingCommand {
+  eventId: string;
+  /** Default "primary". */
+  calendarId?: string;
+  sendUpdates?: SendUpdates;
 }
 
-export interface CancelBookingResult {
-  event_id: string;
-  calendar_id: string;
-  status: "cancelled";
+/** The booking that is now cancelled. */
+export interface CancelledBooking {
+  eventId: string;
+  calendarId: string;
 }
 
 /** Deletes a booking (Google keeps it as "cancelled"). */
@@ -30,10 +31,10 @@ export class CancelBooking {
    * @throws DomainError not_found (details.deleted = true when it was already cancelled),
    *   invalid_argument, and the gateway's errors
    */
-  async execute(customerId: CustomerId, input: CancelBookingInput): Promise<CancelBookingResult> {
-    const eventId = requiredText("event_id", input.event_id, 1024);
-    const calendarId = calendarIdOf(input.calendar_id);
-    const sendUpdates = sendUpdatesOf(input.send_updates);
+  async execute(customerId: CustomerId, command: CancelBookingCommand): Promise<CancelledBooking> {
+    const eventId = requiredText("eventId", command.eventId, 1024);
+    const calendarId = calendarIdOf(command.calendarId);
+    const sendUpdates = sendUpdatesOf(command.sendUpdates);
     try {
       await withAccessToken(this.#deps.tokens, customerId, ({ accessToken }) =>
         this.#deps.calendar.deleteEvent(
@@ -53,6 +54,6 @@ export class CancelBooking {
         details: { ...error.details, event_id: eventId, calendar_id: calendarId, deleted },
       });
     }
-    return { event_id: eventId, calendar_id: calendarId, status: "cancelled" };
+    return { eventId, calendarId };
   }
 }

@@ -52,7 +52,7 @@ export function timeConflict(conflicts: Interval[], zone?: string): DomainError 
   const listed = views.map((view) => `${view.start} to ${view.end}`).join(", ");
   return new DomainError(
     "time_conflict",
-    `The requested time overlaps busy time on the calendar (${listed}); pick another time or pass allow_conflicts`,
+    `The requested time overlaps busy time on the calendar (${listed})`,
     { details: { conflicts: views } },
   );
 }

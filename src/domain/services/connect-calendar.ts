@@ -61,14 +61,17 @@ export class ConnectCalendar {
 
   /**
    * Finish: consume the state, exchange the code, store the tokens.
-   * @throws DomainError invalid_state, oauth_exchange_failed, google_unavailable, storage_unavailable
+   * @throws DomainError invalid_state, oauth_exchange_failed, google_unavailable, storage_unavailable,
+   *   record_unreadable (the record written cannot be sealed)
    */
   async complete(state: string, code: string): Promise<CompletedAuthorization> {
     const pending = await this.#takeValid(state);
     const granted = await this.#deps.oauth.exchangeCode(code, pending.codeVerifier);
     const customerId = pending.customerId;
     return this.#deps.lock.withLock(customerId, "token", async () => {
-      const previous = await this.#deps.vault.get(customerId).catch(() => null);
+      // storage_unavailable stops the connect: saving over a record we could not read would drop
+      // the refresh token it holds. An unreadable record has nothing to keep: the new grant replaces it.
+      const previous = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
       const now = this.#deps.clock.now();
       const connection: Connection = {
         customerId,
@@ -92,12 +95,12 @@ export class ConnectCalendar {
 
   /**
    * The user refused (or Google reported an error): the state is consumed so it cannot be
-   * replayed, and the customer it belonged to is reported.
-   * @throws DomainError invalid_state when the state is unknown, otherwise access_denied
+   * replayed, and the error to answer names the customer it belonged to. The caller throws it.
+   * @throws DomainError invalid_state when the state is unknown or expired
    */
-  async reject(state: string, googleError: string): Promise<never> {
+  async refusal(state: string, googleError: string): Promise<DomainError> {
     const pending = await this.#takeValid(state);
-    throw new DomainError("access_denied", `Google Calendar access was not granted (${googleError})`, {
+    return new DomainError("access_denied", `Google Calendar access was not granted (${googleError})`, {
       details: { customer_id: pending.customerId, google_error: googleError },
     });
   }
@@ -116,7 +119,7 @@ export class ConnectCalendar {
   }
 }
 
-/** A pending entry no held key opens (keys changed since) is as good as unknown: start again. */
+/** A record no held key opens (keys changed since, or tampered) is as good as absent. */
 function unreadableAsMissing(error: unknown): null {
   if (isDomainError(error, "record_unreadable")) return null;
   throw error;

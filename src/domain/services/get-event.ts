@@ -4,9 +4,10 @@ import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, requiredText } from "./calendar-inputs.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
-export interface GetEventInput {
-  event_id: string;
-  calendar_id?: string;
+export interface GetEventCommand {
+  eventId: string;
+  /** Default "primary". */
+  calendarId?: string;
 }
 
 /** One event by id. A deleted event comes back with status "cancelled", as Google keeps it. */
@@ -18,9 +19,9 @@ export class GetEvent {
   }
 
   /** @throws DomainError invalid_argument, not_found, and the gateway's errors */
-  async execute(customerId: CustomerId, input: GetEventInput): Promise<CalendarEvent> {
-    const eventId = requiredText("event_id", input.event_id, 1024);
-    const calendarId = calendarIdOf(input.calendar_id);
+  async execute(customerId: CustomerId, command: GetEventCommand): Promise<CalendarEvent> {
+    const eventId = requiredText("eventId", command.eventId, 1024);
+    const calendarId = calendarIdOf(command.calendarId);
     return withAccessToken(this.#deps.tokens, customerId, (token) =>
       this.#deps.calendar.getEvent(token.accessToken, calendarId, eventId),
     );

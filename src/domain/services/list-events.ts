@@ -1,34 +1,27 @@
-import type { CalendarEvent } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
-import { needsZone, parseTimeInput, type TimeInput, toInstant } from "../event-times.ts";
-import type { EventQuery } from "../ports/calendar-gateway.ts";
+import { needsZone, type TimeInput, toInstant } from "../event-times.ts";
+import type { EventPage, EventQuery } from "../ports/calendar-gateway.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, integerIn, invalidArgument, optionalText, timeZoneOf } from "./calendar-inputs.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
-export interface ListEventsInput {
-  calendar_id?: string;
+export interface ListEventsCommand {
+  /** Default "primary". */
+  calendarId?: string;
   /** Events ending after this; default: now (so a bare call lists what is coming). */
-  time_min?: string;
+  timeMin?: TimeInput;
   /** Events starting before this. */
-  time_max?: string;
+  timeMax?: TimeInput;
   /** Free text, matched by Google against summary, description, location, attendees. */
   query?: string;
   /** 1–2500; default 250 (Google's). */
-  max_results?: number;
-  page_token?: string;
+  maxResults?: number;
+  pageToken?: string;
   /**
-   * IANA zone for local time_min/time_max and for the times in the answer; local bounds
-   * without it are read in the calendar's own zone.
+   * IANA zone for local bounds and for the times in the answer; local bounds without it are
+   * read in the calendar's own zone.
    */
-  time_zone?: string;
-}
-
-export interface ListEventsResult {
-  /** Recurring events expanded into their instances, ordered by start. */
-  events: CalendarEvent[];
-  /** Pass back as page_token for more; null on the last page. */
-  next_page_token: string | null;
+  timeZone?: string;
 }
 
 /** Events in a window, recurring ones expanded. */
@@ -39,25 +32,27 @@ export class ListEvents {
     this.#deps = deps;
   }
 
-  /** @throws DomainError invalid_argument, not_found (calendar), and the gateway's errors */
-  async execute(customerId: CustomerId, input: ListEventsInput = {}): Promise<ListEventsResult> {
-    const calendarId = calendarIdOf(input.calendar_id);
-    const timeZone = timeZoneOf(input.time_zone);
-    const minInput = input.time_min === undefined ? undefined : parseTimeInput("time_min", input.time_min);
-    const maxInput = input.time_max === undefined ? undefined : parseTimeInput("time_max", input.time_max);
-    const text = optionalText("query", input.query, 1024)?.trim();
-    const maxResults = integerIn("max_results", input.max_results, 1, 2500);
-    const pageToken = optionalText("page_token", input.page_token, 4096);
+  /**
+   * A page of events, recurring events expanded into their instances, ordered by start.
+   * @throws DomainError invalid_argument, not_found (calendar), and the gateway's errors
+   */
+  async execute(customerId: CustomerId, command: ListEventsCommand = {}): Promise<EventPage> {
+    const calendarId = calendarIdOf(command.calendarId);
+    const timeZone = timeZoneOf(command.timeZone);
+    const { timeMin: minInput, timeMax: maxInput } = command;
+    const text = optionalText("query", command.query, 1024)?.trim();
+    const maxResults = integerIn("maxResults", command.maxResults, 1, 2500);
+    const pageToken = optionalText("pageToken", command.pageToken, 4096);
     const now = this.#deps.clock.now();
-    const page = await withAccessToken(this.#deps.tokens, customerId, async (token) => {
+    return withAccessToken(this.#deps.tokens, customerId, async (token) => {
       const needs = [minInput, maxInput].some((bound) => bound !== undefined && needsZone(bound));
       const zone =
         timeZone ??
         (needs ? await this.#deps.calendar.getTimeZone(token.accessToken, calendarId) : undefined);
-      const timeMin = bound("time_min", minInput, zone) ?? (maxInput === undefined ? now : undefined);
-      const timeMax = bound("time_max", maxInput, zone);
+      const timeMin = bound("timeMin", minInput, zone) ?? (maxInput === undefined ? now : undefined);
+      const timeMax = bound("timeMax", maxInput, zone);
       if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) {
-        throw invalidArgument("time_max", "must be after time_min");
+        throw invalidArgument("timeMax", "must be after timeMin");
       }
       const query: EventQuery = {
         ...(timeMin === undefined ? {} : { timeMin }),
@@ -69,7 +64,6 @@ export class ListEvents {
       };
       return this.#deps.calendar.listEvents(token.accessToken, calendarId, query);
     });
-    return { events: page.events, next_page_token: page.nextPageToken };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Attendee, CalendarEvent, EventTime, SendUpdates } from "../calendar.ts";
+import type { Attendee, CalendarEvent, SendUpdates } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
@@ -7,20 +7,20 @@ import { withAccessToken } from "./with-access-token.ts";
 
 export type InvitationResponse = "accepted" | "declined" | "tentative";
 
-export interface RespondToInvitationInput {
-  event_id: string;
+export interface RespondToInvitationCommand {
+  eventId: string;
   response: InvitationResponse;
-  calendar_id?: string;
-  send_updates?: SendUpdates;
+  /** Default "primary". */
+  calendarId?: string;
+  sendUpdates?: SendUpdates;
 }
 
-export interface RespondToInvitationResult {
-  event_id: string;
-  calendar_id: string;
-  summary: string | null;
-  start: EventTime;
-  end: EventTime;
-  response_status: InvitationResponse;
+/** The event as it stands after the answer, and the answer given. */
+export interface InvitationAnswered {
+  event: CalendarEvent;
+  /** The calendar as the command named it ("primary" stays "primary"). */
+  calendarId: string;
+  response: InvitationResponse;
 }
 
 const RESPONSES: readonly InvitationResponse[] = ["accepted", "declined", "tentative"];
@@ -37,13 +37,13 @@ export class RespondToInvitation {
    * @throws DomainError invalid_argument (bad response, or the customer is not an attendee),
    *   not_found, precondition_failed (the event kept changing), and the gateway's errors
    */
-  async execute(customerId: CustomerId, input: RespondToInvitationInput): Promise<RespondToInvitationResult> {
-    const eventId = requiredText("event_id", input.event_id, 1024);
-    const calendarId = calendarIdOf(input.calendar_id);
-    if (!RESPONSES.includes(input.response)) {
+  async execute(customerId: CustomerId, command: RespondToInvitationCommand): Promise<InvitationAnswered> {
+    const eventId = requiredText("eventId", command.eventId, 1024);
+    const calendarId = calendarIdOf(command.calendarId);
+    if (!RESPONSES.includes(command.response)) {
       throw invalidArgument("response", `must be one of ${RESPONSES.join(", ")}`);
     }
-    const sendUpdates = sendUpdatesOf(input.send_updates);
+    const sendUpdates = sendUpdatesOf(command.sendUpdates);
     const { calendar, tokens } = this.#deps;
 
     return withAccessToken(tokens, customerId, async ({ accessToken, email }) => {
@@ -57,7 +57,7 @@ export class RespondToInvitation {
         const me = findSelf(event.attendees, [email, calendarId === "primary" ? null : calendarId]);
         if (me === undefined) {
           throw invalidArgument(
-            "event_id",
+            "eventId",
             `names an event this account is not invited to${event.organizerEmail === null ? "" : ` (organizer: ${event.organizerEmail})`}`,
           );
         }
@@ -65,7 +65,7 @@ export class RespondToInvitation {
         const attendees = event.attendees.map((attendee) => ({
           email: attendee.email,
           ...optional("optional", attendee.optional),
-          responseStatus: attendee === me ? input.response : attendee.responseStatus,
+          responseStatus: attendee === me ? command.response : attendee.responseStatus,
         }));
         return calendar.patchEvent(
           accessToken,
@@ -80,14 +80,7 @@ export class RespondToInvitation {
         if (isDomainError(error, "precondition_failed")) return respond();
         throw error;
       });
-      return {
-        event_id: updated.id,
-        calendar_id: calendarId,
-        summary: updated.summary,
-        start: updated.start,
-        end: updated.end,
-        response_status: input.response,
-      };
+      return { event: updated, calendarId, response: command.response };
     });
   }
 }

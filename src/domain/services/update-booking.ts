@@ -12,7 +12,6 @@ import {
 } from "../event-times.ts";
 import type { CalendarGateway } from "../ports/calendar-gateway.ts";
 import { daysBetween, formatDate, formatInstant, type LocalDate } from "../zoned-time.ts";
-import { type BookingView, toBookingView } from "./booking-view.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import {
   attendeesOf,
@@ -28,23 +27,24 @@ import { timeConflict } from "./conflicts.ts";
 import { busyExcept } from "./event-conflicts.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
-export interface UpdateBookingInput {
-  event_id: string;
-  calendar_id?: string;
+export interface UpdateBookingCommand {
+  eventId: string;
+  /** Default "primary". */
+  calendarId?: string;
   summary?: string;
   /** New start; given alone, the event keeps its length. */
-  start?: string;
+  start?: TimeInput;
   /** New end; given alone, the start stays. */
-  end?: string;
+  end?: TimeInput;
   /** Zone for local times; default: the event's own zone, else the calendar's. */
-  time_zone?: string;
+  timeZone?: string;
   description?: string;
   location?: string;
   /** Replaces the attendee list; people already invited keep their responses. */
   attendees?: { email: string; optional?: boolean }[];
-  send_updates?: SendUpdates;
+  sendUpdates?: SendUpdates;
   /** Move even if the new time overlaps busy time. Default false. */
-  allow_conflicts?: boolean;
+  allowConflicts?: boolean;
 }
 
 /**
@@ -62,25 +62,24 @@ export class UpdateBooking {
    * @throws DomainError invalid_argument, not_found (details.deleted when cancelled),
    *   time_conflict, precondition_failed, and the gateway's errors
    */
-  async execute(customerId: CustomerId, input: UpdateBookingInput): Promise<BookingView> {
-    const eventId = requiredText("event_id", input.event_id, 1024);
-    const calendarId = calendarIdOf(input.calendar_id);
-    const timeZone = timeZoneOf(input.time_zone);
-    const startInput = input.start === undefined ? undefined : parseTimeInput("start", input.start);
-    const endInput = input.end === undefined ? undefined : parseTimeInput("end", input.end);
-    const attendees = attendeesOf(input.attendees);
+  async execute(customerId: CustomerId, command: UpdateBookingCommand): Promise<CalendarEvent> {
+    const eventId = requiredText("eventId", command.eventId, 1024);
+    const calendarId = calendarIdOf(command.calendarId);
+    const timeZone = timeZoneOf(command.timeZone);
+    const { start: startInput, end: endInput } = command;
+    const attendees = attendeesOf(command.attendees);
     const fields: EventDraft = {
       ...optional(
         "summary",
-        input.summary === undefined ? undefined : requiredText("summary", input.summary, 1024),
+        command.summary === undefined ? undefined : requiredText("summary", command.summary, 1024),
       ),
-      ...optional("description", optionalText("description", input.description, 8192)),
-      ...optional("location", optionalText("location", input.location, 1024)),
+      ...optional("description", optionalText("description", command.description, 8192)),
+      ...optional("location", optionalText("location", command.location, 1024)),
     };
-    const sendUpdates = sendUpdatesOf(input.send_updates);
+    const sendUpdates = sendUpdatesOf(command.sendUpdates);
     const moving = startInput !== undefined || endInput !== undefined;
     if (!moving && attendees === undefined && Object.keys(fields).length === 0) {
-      throw invalidArgument("event_id", "update needs at least one field to change");
+      throw invalidArgument("eventId", "update needs at least one field to change");
     }
     const { calendar, lock, tokens } = this.#deps;
 
@@ -99,7 +98,7 @@ export class UpdateBooking {
           // The event keeps the zone it was shown in unless the caller names another.
           const zone = timeZone ?? eventZone ?? (needed ? await calendarZone() : undefined);
           const span = newSpan(existing, startInput, endInput, zone);
-          if (input.allow_conflicts !== true) {
+          if (command.allowConflicts !== true) {
             const busy = await busyExcept(
               calendar,
               accessToken,
@@ -117,7 +116,7 @@ export class UpdateBooking {
           etag: existing.etag,
           ...optional("sendUpdates", sendUpdates),
         });
-        return toBookingView(updated);
+        return updated;
       }),
     );
   }

@@ -141,7 +141,7 @@ export class McpStub {
       url: this.url,
       approvalKey: APPROVAL_KEY,
       timeoutMs: options.timeoutMs ?? 2000,
-      retry: { attempts: 3, baseDelayMs: 1 },
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10 },
       observe: (call) => this.googleCalls.push(call),
       ...(options.now === undefined ? {} : { now: options.now }),
     });

@@ -8,6 +8,7 @@ import { FindAvailableSlots } from "../../../src/domain/services/find-available-
 import { RespondToInvitation } from "../../../src/domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../../../src/domain/services/update-booking.ts";
 import type { AccessTokens } from "../../../src/domain/services/with-access-token.ts";
+import { at, interval } from "../../domain/calendar-fixtures.ts";
 import { FixedClock } from "../../fakes/fixed-clock.ts";
 import { ANA, calendarServer } from "./calendar-emulator-server.ts";
 
@@ -62,18 +63,18 @@ describe("booking through the Google gateway", () => {
     emulator.state.resetCounters();
     const input = {
       summary: "Interview",
-      start: "2026-04-06T10:00",
-      end: "2026-04-06T11:00",
-      time_zone: "Europe/Madrid",
+      start: at("2026-04-06T10:00"),
+      end: at("2026-04-06T11:00"),
+      timeZone: "Europe/Madrid",
     };
-    const first = await book.execute(CUSTOMER, { ...input, idempotency_key: "interview-1" });
-    expect(first.created).toBe(true);
+    const first = await book.execute(CUSTOMER, { ...input, idempotencyKey: "interview-1" });
+    expect(first.kind).toBe("created");
     expect([...emulator.state.counters.calendarCalls.entries()]).toEqual([
       ["freebusy.query", 1],
       ["events.insert", 1],
     ]);
-    const replay = await book.execute(CUSTOMER, { ...input, idempotency_key: "interview-1" });
-    expect(replay).toMatchObject({ event_id: first.event_id, created: false });
+    const replay = await book.execute(CUSTOMER, { ...input, idempotencyKey: "interview-1" });
+    expect(replay).toMatchObject({ kind: "replayed", event: { id: first.event.id } });
     const clash = await failure(book.execute(CUSTOMER, { ...input, summary: "Other" }));
     expect(clash.code).toBe("time_conflict");
     expect(clash.details.conflicts).toEqual([
@@ -86,10 +87,10 @@ describe("booking through the Google gateway", () => {
     emulator.state.expireAccessTokens(ANA);
     const booked = await book.execute(CUSTOMER, {
       summary: "After refresh",
-      start: "2026-04-07T09:00:00+02:00",
-      end: "2026-04-07T09:30:00+02:00",
+      start: at("2026-04-07T09:00:00+02:00"),
+      end: at("2026-04-07T09:30:00+02:00"),
     });
-    expect(booked.created).toBe(true);
+    expect(booked.kind).toBe("created");
     expect(refreshes()).toBe(1);
   });
 
@@ -97,17 +98,17 @@ describe("booking through the Google gateway", () => {
     const { book, update, respond, cancel } = world();
     const booked = await book.execute(CUSTOMER, {
       summary: "Team sync",
-      start: "2026-04-08T15:00",
-      end: "2026-04-08T16:00",
-      time_zone: "Europe/Madrid",
+      start: at("2026-04-08T15:00"),
+      end: at("2026-04-08T16:00"),
+      timeZone: "Europe/Madrid",
       attendees: [{ email: ANA }, { email: "bob@example.com" }],
     });
-    const moved = await update.execute(CUSTOMER, { event_id: booked.event_id, start: "2026-04-08T15:30" });
+    const moved = await update.execute(CUSTOMER, { eventId: booked.event.id, start: at("2026-04-08T15:30") });
     expect(moved.end).toMatchObject({ dateTime: "2026-04-08T16:30:00+02:00" });
-    const answered = await respond.execute(CUSTOMER, { event_id: booked.event_id, response: "tentative" });
-    expect(answered.response_status).toBe("tentative");
-    await cancel.execute(CUSTOMER, { event_id: booked.event_id });
-    const again = await failure(cancel.execute(CUSTOMER, { event_id: booked.event_id }));
+    const answered = await respond.execute(CUSTOMER, { eventId: booked.event.id, response: "tentative" });
+    expect(answered.response).toBe("tentative");
+    await cancel.execute(CUSTOMER, { eventId: booked.event.id });
+    const again = await failure(cancel.execute(CUSTOMER, { eventId: booked.event.id }));
     expect(again.code).toBe("not_found");
     expect(again.details.deleted).toBe(true);
   });
@@ -115,12 +116,12 @@ describe("booking through the Google gateway", () => {
   test("free slots read the calendar's zone from Google", async () => {
     const { findSlots } = world();
     const result = await findSlots.execute(CUSTOMER, {
-      time_min: "2026-04-13T00:00:00Z",
-      time_max: "2026-04-14T00:00:00Z",
-      duration_minutes: 60,
-      max_results: 1,
+      timeMin: at("2026-04-13T00:00:00Z"),
+      timeMax: at("2026-04-14T00:00:00Z"),
+      durationMinutes: 60,
+      maxResults: 1,
     });
-    expect(result.time_zone).toBe("Europe/Madrid");
-    expect(result.slots).toEqual([{ start: "2026-04-13T09:00:00+02:00", end: "2026-04-13T10:00:00+02:00" }]);
+    expect(result.timeZone).toBe("Europe/Madrid");
+    expect(result.slots).toEqual([interval("2026-04-13T09:00:00+02:00", "2026-04-13T10:00:00+02:00")]);
   });
 });

@@ -49,7 +49,7 @@ describe("refreshing a grant of a previous OAuth client", () => {
         revokeUrl: `${emulator.url}/revoke`,
         scopes: ["openid"],
         timeoutMs: 2000,
-        retry: { attempts: 1, baseDelayMs: 10 },
+        retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
         previousClients,
       },
       new SystemClock(),

@@ -11,6 +11,7 @@ describe("GoogleCalendarGateway reports each call with backend rest and its API 
     const seen: GoogleCall[] = [];
     const gateway = new GoogleCalendarGateway({
       rootUrl: `http://127.0.0.1:${emulator.server.port}/`,
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       observe: (call) => seen.push(call),
     });
     const token = emulator.issueToken();

@@ -10,10 +10,10 @@ import {
   disconnectRequest,
   disconnectResponse,
   errorResponse,
-  statusResponse,
 } from "../../../src/adapters/http/http-schemas.ts";
 import { buildOpenApiDocument, openApiApp } from "../../../src/adapters/http/openapi.ts";
 import { MemoryLogger } from "../../../src/adapters/logging/logger.ts";
+import { statusResponse } from "../../../src/adapters/shared/connection-status.ts";
 import { generateEncryptionKey } from "../../../src/adapters/vault/encryption-keys.ts";
 import { composeServer } from "../../../src/app/compose.ts";
 import { loadConfig } from "../../../src/app/config.ts";

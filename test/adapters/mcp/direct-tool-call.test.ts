@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { answerToolCallDirectly } from "../../../src/adapters/mcp/direct-tool-call.ts";
+import { takeIn } from "../../../src/adapters/mcp/json-rpc-intake.ts";
+import { createMcpApp } from "../../../src/adapters/mcp/mcp-app.ts";
 import { ANONYMOUS_CALLER } from "../../../src/adapters/mcp/mcp-caller.ts";
 import { createMcpServer, type McpServerDeps } from "../../../src/adapters/mcp/mcp-server-factory.ts";
 import type { McpServices } from "../../../src/adapters/mcp/tool-definition.ts";
@@ -25,15 +27,16 @@ function toolCall(name: string, args: Record<string, unknown>, extra: Record<str
 }
 
 async function viaApp(world: McpWorld, message: unknown, headers: Record<string, string> = {}) {
-  const response = await world.mcpApp.request("/", {
+  const app = createMcpApp({ ...world.deps, allowedOrigins: [] });
+  const response = await app.request("/", {
     method: "POST",
     headers: { ...JSON_HEADERS, ...headers },
     body: JSON.stringify(message),
   });
-  return { status: response.status, type: response.headers.get("content-type"), body: await response.json() };
+  return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
 }
 
-/** What mcp-app did for every request before the direct path: a fresh SDK server and transport. */
+/** What mcp-app does for every request that is not a single tools/call: a fresh SDK server and transport. */
 async function viaSdk(deps: McpServerDeps, message: unknown, headers: Record<string, string> = {}) {
   const server = createMcpServer(deps, ANONYMOUS_CALLER);
   const transport = new WebStandardStreamableHTTPServerTransport({
@@ -50,19 +53,23 @@ async function viaSdk(deps: McpServerDeps, message: unknown, headers: Record<str
     return {
       status: response.status,
       type: response.headers.get("content-type"),
-      body: await response.json(),
+      text: await response.text(),
     };
   } finally {
     await server.close();
   }
 }
 
+/** The same bytes, status and media type both ways; the parsed answer, for the case's own checks. */
 async function expectSameAnswer(world: McpWorld, message: unknown, headers: Record<string, string> = {}) {
   const [app, sdk] = [await viaApp(world, message, headers), await viaSdk(world.deps, message, headers)];
-  expect(app.body).toEqual(sdk.body);
+  expect(app.text).toBe(sdk.text);
   expect(app.status).toBe(sdk.status);
   expect(app.type?.split(";")[0]).toBe(sdk.type?.split(";")[0] as string);
-  return app.body as { result?: { isError?: boolean; content: { text: string }[] }; error?: unknown };
+  return JSON.parse(app.text) as {
+    result?: { isError?: boolean; content: { text: string }[]; structuredContent?: unknown };
+    error?: unknown;
+  };
 }
 
 function seedStandup(world: McpWorld) {
@@ -76,123 +83,117 @@ function seedStandup(world: McpWorld) {
 
 const WINDOW = { time_min: "2026-01-19T00:00:00Z", time_max: "2026-01-24T00:00:00Z" };
 
+/** A broken service, so the output check has something to refuse. */
+function withService(world: McpWorld, name: keyof McpServices, execute: () => Promise<unknown>): McpWorld {
+  const services = { ...world.services, [name]: { execute } as unknown } as McpServices;
+  return { ...world, deps: { ...world.deps, services } };
+}
+
 describe("tools/call on the direct path answers as the SDK does", () => {
-  test("a successful call: content, structuredContent, id", async () => {
+  test("byte for byte: success, tool errors, bad arguments, unknown tool, bad output", async () => {
     const world = await mcpWorld();
-    seedStandup(world);
-    const body = await expectSameAnswer(world, toolCall("list_events", { customer_id: CUSTOMER, ...WINDOW }));
-    expect(body.result?.isError).toBeUndefined();
-    expect(body.result?.content[0]?.text).toContain("Standup");
-  });
-
-  test("a tool's own error result", async () => {
-    const world = await mcpWorld();
-    const body = await expectSameAnswer(
-      world,
-      toolCall("get_event", { customer_id: CUSTOMER, event_id: "missing" }),
-    );
-    expect(body.result?.isError).toBe(true);
-  });
-
-  test("a malformed customer_id argument", async () => {
-    const world = await mcpWorld();
-    const body = await expectSameAnswer(world, toolCall("list_calendars", { customer_id: "has spaces" }));
-    expect(body.result?.isError).toBe(true);
-  });
-
-  test("arguments failing the input schema are an invalid_argument tool error naming each field", async () => {
-    const world = await mcpWorld();
-    const message = toolCall("list_events", { customer_id: CUSTOMER, max_results: "ten", time_min: 5 });
-    const body = await expectSameAnswer(world, message);
-    const result = body.result as {
-      isError: boolean;
-      content: { text: string }[];
-      structuredContent: { error: { code: string; field: string; issues: { field: string }[] } };
-    };
-    expect(result.isError).toBe(true);
-    expect(result.structuredContent.error.code).toBe("invalid_argument");
-    expect(result.structuredContent.error.issues.map((issue) => issue.field).sort()).toEqual([
-      "max_results",
-      "time_min",
-    ]);
-    expect(result.structuredContent.error.field).toBe(
-      result.structuredContent.error.issues[0]?.field as string,
-    );
-    expect(result.content[0]?.text).toContain("Invalid arguments for list_events: ");
-    expect(result.content[0]?.text).toContain("max_results");
+    const event = seedStandup(world);
+    const cases: [string, McpWorld, unknown, (body: Awaited<ReturnType<typeof expectSameAnswer>>) => void][] =
+      [
+        [
+          "a success",
+          world,
+          toolCall("list_events", { customer_id: CUSTOMER, ...WINDOW }),
+          (body) => expect(body.result?.content[0]?.text).toContain("Standup"),
+        ],
+        [
+          "a tool's own error",
+          world,
+          toolCall("get_event", { customer_id: CUSTOMER, event_id: "missing" }),
+          (body) => expect(body.result?.isError).toBe(true),
+        ],
+        [
+          "a malformed customer_id",
+          world,
+          toolCall("list_calendars", { customer_id: "has spaces" }),
+          (body) => expect(JSON.stringify(body)).toContain("invalid_customer_id"),
+        ],
+        [
+          "arguments failing the input schema",
+          world,
+          toolCall("list_events", { customer_id: CUSTOMER, max_results: "ten", time_min: 5 }),
+          (body) => {
+            const error = (
+              (body.result?.structuredContent ?? {}) as {
+                error: { code: string; issues: { field: string }[] };
+              }
+            ).error;
+            expect(error.code).toBe("invalid_argument");
+            expect(error.issues.map((issue) => issue.field).sort()).toEqual(["max_results", "time_min"]);
+            expect(body.result?.content[0]?.text).toContain("Invalid arguments for list_events: ");
+          },
+        ],
+        [
+          "an unknown tool",
+          world,
+          toolCall("no_such_tool", { customer_id: CUSTOMER }),
+          (body) =>
+            expect(body.error).toEqual({
+              code: -32602,
+              message: "MCP error -32602: Unknown tool: no_such_tool",
+            }),
+        ],
+        [
+          "an answer that breaks the output schema",
+          withService(world, "getEvent", async () => ({ ...event, status: "postponed" })),
+          toolCall("get_event", { customer_id: CUSTOMER, event_id: event.id }),
+          (body) => expect(JSON.stringify(body)).toContain("Output validation error"),
+        ],
+        [
+          "a page of events with one bad attendee deep inside",
+          withService(world, "listEvents", async () => ({
+            events: [event, { ...event, attendees: [{ email: "x@example.com", responseStatus: "maybe" }] }],
+            nextPageToken: null,
+          })),
+          toolCall("list_events", { customer_id: CUSTOMER }),
+          (body) => expect(JSON.stringify(body)).toMatch(/Output validation error.*events/),
+        ],
+      ];
+    for (const [name, caseWorld, message, check] of cases) {
+      const body = await expectSameAnswer(caseWorld, message).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`);
+      });
+      check(body);
+    }
     // Counted and logged like every other call, with its outcome.
     expect(world.logger.lines.some((line) => line.includes('"outcome":"invalid_argument"'))).toBe(true);
-  });
-
-  test("an unknown tool is a JSON-RPC -32602 error naming it, as the MCP spec has it", async () => {
-    const world = await mcpWorld();
-    const body = await expectSameAnswer(world, toolCall("no_such_tool", { customer_id: CUSTOMER }));
-    expect(body.result).toBeUndefined();
-    expect(body.error).toEqual({ code: -32602, message: "MCP error -32602: Unknown tool: no_such_tool" });
-  });
-
-  test("a structured answer that breaks the output schema is the SDK's output validation error", async () => {
-    const world = await mcpWorld();
-    const event = seedStandup(world);
-    const services: McpServices = {
-      ...world.services,
-      getEvent: {
-        execute: async () => ({ ...event, status: "postponed" }),
-      } as unknown as McpServices["getEvent"],
-    };
-    const broken = { ...world, deps: { ...world.deps, services } };
-    const message = toolCall("get_event", { customer_id: CUSTOMER, event_id: event.id });
-    const direct = await answerToolCallDirectly(message, null, broken.deps, ANONYMOUS_CALLER);
-    const sdk = await viaSdk(broken.deps, message);
-    expect(direct as unknown).toEqual(sdk.body);
-    expect(JSON.stringify(direct)).toContain("Output validation error");
-  });
-
-  test("a page of events with one bad attendee deep inside gets the SDK's own error message", async () => {
-    const world = await mcpWorld();
-    const event = seedStandup(world);
-    const attendee = { email: "x@example.com", responseStatus: "maybe" };
-    const services: McpServices = {
-      ...world.services,
-      listEvents: {
-        execute: async () => ({
-          events: [event, { ...event, attendees: [...event.attendees, attendee] }],
-          next_page_token: null,
-        }),
-      } as unknown as McpServices["listEvents"],
-    };
-    const broken = { ...world, deps: { ...world.deps, services } };
-    const message = toolCall("list_events", { customer_id: CUSTOMER });
-    const direct = await answerToolCallDirectly(message, null, broken.deps, ANONYMOUS_CALLER);
-    expect(direct as unknown).toEqual((await viaSdk(broken.deps, message)).body);
-    expect(JSON.stringify(direct)).toContain("Output validation error");
-    expect(JSON.stringify(direct)).toContain("events");
   });
 
   test("an MCP-Protocol-Version the SDK knows is served directly; one it does not, the SDK refuses", async () => {
     const world = await mcpWorld();
     const message = toolCall("list_calendars", { customer_id: CUSTOMER });
     await expectSameAnswer(world, message, { "mcp-protocol-version": "2025-06-18" });
-    expect(await answerToolCallDirectly(message, "1999-01-01", world.deps, ANONYMOUS_CALLER)).toBeNull();
+    const intake = takeIn(JSON.stringify(message), ANONYMOUS_CALLER);
+    if (intake.kind !== "forward" || intake.toolCall === null) throw new Error("a plain tools/call");
+    expect(
+      await answerToolCallDirectly(intake.toolCall, "1999-01-01", world.deps, ANONYMOUS_CALLER),
+    ).toBeNull();
     const refused = await expectSameAnswer(world, message, { "mcp-protocol-version": "1999-01-01" });
     expect(refused.error).toBeDefined();
   });
 
-  test("batches, other methods and task-augmented calls are left to the SDK", async () => {
+  test("batches and other methods are left to the SDK, and so are task-augmented calls", async () => {
     const world = await mcpWorld();
     const call = toolCall("list_calendars", { customer_id: CUSTOMER });
-    const deps = world.deps;
-    expect(await answerToolCallDirectly([call], null, deps, ANONYMOUS_CALLER)).toBeNull();
-    expect(
-      await answerToolCallDirectly(
-        { jsonrpc: "2.0", id: 1, method: "tools/list" },
-        null,
-        deps,
-        ANONYMOUS_CALLER,
-      ),
-    ).toBeNull();
-    const task = toolCall("list_calendars", { customer_id: CUSTOMER }, { task: { ttl: 1000 } });
-    expect(await answerToolCallDirectly(task as never, null, deps, ANONYMOUS_CALLER)).toBeNull();
-    expect(await answerToolCallDirectly(call, null, deps, ANONYMOUS_CALLER)).not.toBeNull();
+    const toolCallOf = (message: unknown) => {
+      const intake = takeIn(JSON.stringify(message), ANONYMOUS_CALLER);
+      return intake.kind === "forward" ? intake.toolCall : "refused";
+    };
+    expect(toolCallOf([call])).toBeNull();
+    expect(toolCallOf({ jsonrpc: "2.0", id: 1, method: "tools/list" })).toBeNull();
+    // Less plain tools/calls still reach the direct path, through the SDK's schemas.
+    const withMeta = toolCallOf({ ...call, params: { ...call.params, _meta: { progressToken: 1 } } });
+    expect(withMeta).toMatchObject({ id: 7, params: { name: "list_calendars" } });
+    const task = toolCallOf(toolCall("list_calendars", { customer_id: CUSTOMER }, { task: { ttl: 1000 } }));
+    if (task === null || task === "refused") throw new Error("a task-augmented call is a tools/call");
+    expect(await answerToolCallDirectly(task, null, world.deps, ANONYMOUS_CALLER)).toBeNull();
+    const plain = toolCallOf(call);
+    if (plain === null || plain === "refused") throw new Error("a plain call is a tools/call");
+    expect(await answerToolCallDirectly(plain, null, world.deps, ANONYMOUS_CALLER)).not.toBeNull();
   });
 });

@@ -1,13 +1,8 @@
 import { z } from "zod";
-import {
-  calendarIdArg,
-  customerIdArg,
-  defineTool,
-  type McpTool,
-  TIME_FORMS,
-  timeZoneArg,
-} from "../tool-definition.ts";
-import { busyOutput } from "./calendar-views.ts";
+import { parseTimeInput } from "../../../domain/event-times.ts";
+import type { WorkingHours } from "../../../domain/free-slots.ts";
+import { calendarIdArg, defineTool, type McpTool, TIME_FORMS, timeZoneArg } from "../tool-definition.ts";
+import { busyOutput, toBusyOutput } from "./calendar-views.ts";
 
 /** When is the user busy, and when could a meeting fit. */
 
@@ -20,7 +15,6 @@ export const checkAvailability: McpTool = defineTool({
     "Busy intervals of one or more calendars over a window of at most 90 days (Google's free/busy). " +
     "Use it before proposing or booking a time.",
   input: z.object({
-    customer_id: customerIdArg,
     time_min: z.string().describe(`Window start; ${TIME_FORMS}`),
     time_max: z.string().describe(`Window end; same forms as time_min`),
     calendar_ids: z.array(calendarIdArg).optional().describe('Calendars to check, 1-50; default ["primary"]'),
@@ -39,15 +33,30 @@ export const checkAvailability: McpTool = defineTool({
     ),
   }),
   annotations: READ_ONLY,
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const result = await services.checkAvailability.execute(customerId, input);
-    const busy = result.calendars.reduce((sum, calendar) => sum + calendar.busy.length, 0);
+  async run(services, customerId, args) {
+    const result = await services.checkAvailability.execute(customerId, {
+      timeMin: parseTimeInput("time_min", args.time_min),
+      timeMax: parseTimeInput("time_max", args.time_max),
+      calendarIds: args.calendar_ids,
+      timeZone: args.time_zone,
+    });
+    const zone = result.timeZone ?? undefined;
+    const window = toBusyOutput({ start: result.timeMin, end: result.timeMax }, zone);
+    const calendars = result.calendars.map((calendar) =>
+      "error" in calendar
+        ? { calendar_id: calendar.calendarId, busy: [], error: calendar.error }
+        : {
+            calendar_id: calendar.calendarId,
+            busy: calendar.busy.map((interval) => toBusyOutput(interval, zone)),
+          },
+    );
+    const busy = calendars.reduce((sum, calendar) => sum + calendar.busy.length, 0);
     return {
-      data: result,
+      data: { time_min: window.start, time_max: window.end, time_zone: result.timeZone, calendars },
       summary:
         busy === 0
-          ? `Free from ${result.time_min} to ${result.time_max}.`
-          : `${busy} busy interval(s) between ${result.time_min} and ${result.time_max}.`,
+          ? `Free from ${window.start} to ${window.end}.`
+          : `${busy} busy interval(s) between ${window.start} and ${window.end}.`,
     };
   },
 });
@@ -59,7 +68,6 @@ export const findAvailableSlots: McpTool = defineTool({
     "Free slots of a given length inside working hours, in the user's time zone, starting on quarter hours. " +
     "Use it to propose meeting times.",
   input: z.object({
-    customer_id: customerIdArg,
     time_min: z.string().describe(`Search from; ${TIME_FORMS}`),
     time_max: z.string().describe("Search until; same forms as time_min; at most 90 days after it"),
     duration_minutes: z.number().int().describe("Length of each slot, 5-1440 minutes"),
@@ -90,15 +98,37 @@ export const findAvailableSlots: McpTool = defineTool({
     slots: z.array(busyOutput).describe("Free slots in time order"),
   }),
   annotations: READ_ONLY,
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const result = await services.findAvailableSlots.execute(customerId, input);
-    const first = result.slots[0];
+  async run(services, customerId, args) {
+    const result = await services.findAvailableSlots.execute(customerId, {
+      timeMin: parseTimeInput("time_min", args.time_min),
+      timeMax: parseTimeInput("time_max", args.time_max),
+      durationMinutes: args.duration_minutes,
+      timeZone: args.time_zone,
+      workingHours: args.working_hours,
+      maxResults: args.max_results,
+      calendarIds: args.calendar_ids,
+    });
+    const slots = result.slots.map((slot) => toBusyOutput(slot, result.timeZone));
+    const first = slots[0];
     return {
-      data: result,
+      data: {
+        time_zone: result.timeZone,
+        duration_minutes: result.durationMinutes,
+        working_hours: toWorkingHoursOutput(result.workingHours),
+        slots,
+      },
       summary:
         first === undefined
           ? "No free slot of that length in the window."
-          : `${result.slots.length} free slot(s); the first from ${first.start} to ${first.end} (${result.time_zone}).`,
+          : `${slots.length} free slot(s); the first from ${first.start} to ${first.end} (${result.timeZone}).`,
     };
   },
 });
+
+function toWorkingHoursOutput(hours: WorkingHours): { start: string; end: string; days: number[] } {
+  return { start: hhmm(hours.startMinute), end: hhmm(hours.endMinute), days: hours.days };
+}
+
+function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+}

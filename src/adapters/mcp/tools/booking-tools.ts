@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { parseTimeInput } from "../../../domain/event-times.ts";
 import {
   attendeesArg,
   calendarIdArg,
-  customerIdArg,
   defineTool,
   type McpTool,
   sendUpdatesArg,
@@ -28,7 +28,6 @@ export const createBooking: McpTool = defineTool({
     "occurrence in its first 90 days (occurrences_checked says what was covered). Pass an idempotency_key " +
     "so a retried call never books twice: a replay answers the same event with created false.",
   input: z.object({
-    customer_id: customerIdArg,
     summary: z.string().describe("Title of the event"),
     start: z.string().describe(`Start; ${TIME_FORMS} for an all-day event`),
     end: z.string().describe("End; same forms as start (an all-day end date is exclusive: the next day)"),
@@ -63,10 +62,26 @@ export const createBooking: McpTool = defineTool({
       .describe("For a recurring booking: what the conflict check covered"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const booked = await services.bookEvent.execute(customerId, input);
-    const verb = booked.created ? "Booked" : "Already booked earlier (same idempotency_key)";
-    const checked = booked.occurrences_checked;
+  async run(services, customerId, args) {
+    const booked = await services.bookEvent.execute(customerId, {
+      summary: args.summary,
+      start: parseTimeInput("start", args.start),
+      end: parseTimeInput("end", args.end),
+      timeZone: args.time_zone,
+      description: args.description,
+      location: args.location,
+      attendees: args.attendees,
+      calendarId: args.calendar_id,
+      idempotencyKey: args.idempotency_key,
+      allowConflicts: args.allow_conflicts,
+      addMeetLink: args.add_meet_link,
+      sendUpdates: args.send_updates,
+      recurrence: args.recurrence,
+    });
+    const { event } = booked;
+    const created = booked.kind === "created";
+    const verb = created ? "Booked" : "Already booked earlier (same idempotency_key)";
+    const checked = booked.kind === "created" ? booked.occurrencesChecked : undefined;
     const coverage =
       checked === undefined
         ? ""
@@ -75,11 +90,11 @@ export const createBooking: McpTool = defineTool({
           : ` ${checked.count} occurrence(s) checked: no conflicts. ${checked.note ?? "The rest were not checked"}.`;
     return {
       data: {
-        ...toBookingOutput(booked),
-        created: booked.created,
+        ...toBookingOutput(event),
+        created,
         ...(checked === undefined ? {} : { occurrences_checked: checked }),
       },
-      summary: `${verb}: "${booked.summary ?? input.summary}" from ${describeTime(booked.start)} to ${describeTime(booked.end)}.${coverage}`,
+      summary: `${verb}: "${event.summary ?? args.summary}" from ${describeTime(event.start)} to ${describeTime(event.end)}.${coverage}`,
     };
   },
 });
@@ -92,7 +107,6 @@ export const updateBooking: McpTool = defineTool({
     "a move into busy time fails with time_conflict unless allow_conflicts is true. If the event changed " +
     "elsewhere meanwhile, precondition_failed: read it again and retry.",
   input: z.object({
-    customer_id: customerIdArg,
     event_id: z.string().describe("The event to change"),
     calendar_id: calendarIdArg.optional(),
     summary: z.string().optional().describe("New title"),
@@ -110,8 +124,20 @@ export const updateBooking: McpTool = defineTool({
   }),
   output: bookingOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const updated = await services.updateBooking.execute(customerId, input);
+  async run(services, customerId, args) {
+    const updated = await services.updateBooking.execute(customerId, {
+      eventId: args.event_id,
+      calendarId: args.calendar_id,
+      summary: args.summary,
+      start: args.start === undefined ? undefined : parseTimeInput("start", args.start),
+      end: args.end === undefined ? undefined : parseTimeInput("end", args.end),
+      timeZone: args.time_zone,
+      description: args.description,
+      location: args.location,
+      attendees: args.attendees,
+      sendUpdates: args.send_updates,
+      allowConflicts: args.allow_conflicts,
+    });
     return {
       data: toBookingOutput(updated),
       summary: `Updated "${updated.summary ?? "(no title)"}": now ${describeTime(updated.start)} to ${describeTime(updated.end)}.`,
@@ -124,16 +150,22 @@ export const cancelBooking: McpTool = defineTool({
   title: "Cancel a booking",
   description: "Delete an event from the user's calendar (attendees are notified per send_updates).",
   input: z.object({
-    customer_id: customerIdArg,
     event_id: z.string().describe("The event to cancel"),
     calendar_id: calendarIdArg.optional(),
     send_updates: sendUpdatesArg.optional(),
   }),
   output: z.object({ event_id: z.string(), calendar_id: z.string(), status: z.literal("cancelled") }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const result = await services.cancelBooking.execute(customerId, input);
-    return { data: result, summary: `Cancelled event ${result.event_id}.` };
+  async run(services, customerId, args) {
+    const cancelled = await services.cancelBooking.execute(customerId, {
+      eventId: args.event_id,
+      calendarId: args.calendar_id,
+      sendUpdates: args.send_updates,
+    });
+    return {
+      data: { event_id: cancelled.eventId, calendar_id: cancelled.calendarId, status: "cancelled" as const },
+      summary: `Cancelled event ${cancelled.eventId}.`,
+    };
   },
 });
 
@@ -142,7 +174,6 @@ export const respondToInvitation: McpTool = defineTool({
   title: "Answer an invitation",
   description: "Accept, decline or tentatively accept an event the user is invited to.",
   input: z.object({
-    customer_id: customerIdArg,
     event_id: z.string().describe("The event the user is invited to"),
     response: z.enum(["accepted", "declined", "tentative"]).describe("The user's answer"),
     calendar_id: calendarIdArg.optional(),
@@ -157,11 +188,24 @@ export const respondToInvitation: McpTool = defineTool({
     response_status: z.enum(["accepted", "declined", "tentative"]),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const result = await services.respondToInvitation.execute(customerId, input);
+  async run(services, customerId, args) {
+    const answered = await services.respondToInvitation.execute(customerId, {
+      eventId: args.event_id,
+      response: args.response,
+      calendarId: args.calendar_id,
+      sendUpdates: args.send_updates,
+    });
+    const { event } = answered;
     return {
-      data: { ...result, start: toEventTimeOutput(result.start), end: toEventTimeOutput(result.end) },
-      summary: `Answered "${result.response_status}" to "${result.summary ?? "(no title)"}".`,
+      data: {
+        event_id: event.id,
+        calendar_id: answered.calendarId,
+        summary: event.summary,
+        start: toEventTimeOutput(event.start),
+        end: toEventTimeOutput(event.end),
+        response_status: answered.response,
+      },
+      summary: `Answered "${answered.response}" to "${event.summary ?? "(no title)"}".`,
     };
   },
 });

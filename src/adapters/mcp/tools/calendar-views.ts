@@ -1,10 +1,11 @@
 import { z } from "zod";
-import type { CalendarEvent, CalendarSummary, EventTime } from "../../../domain/calendar.ts";
-import type { BookingView } from "../../../domain/services/booking-view.ts";
+import type { CalendarEvent, CalendarSummary, EventTime, Interval } from "../../../domain/calendar.ts";
+import { formatInstant } from "../../../domain/zoned-time.ts";
 
 /**
- * Output shapes shared by the Calendar tools, and the mappers from domain types to them. Every
- * field is snake_case, as the rest of the product speaks to the backend.
+ * Output shapes shared by the Calendar tools, and the one mapping of each domain value to them
+ * (an event, a booked event, a calendar, an interval). Every field is snake_case, as the rest of
+ * the product speaks to the backend.
  */
 
 export const eventTimeOutput = z
@@ -82,21 +83,27 @@ export function toEventTimeOutput(time: EventTime): EventTimeOutput {
     : { date_time: time.dateTime, time_zone: time.timeZone };
 }
 
-export function toBookingOutput(view: BookingView): z.infer<typeof bookingOutput> {
+/** A booked event as the booking tools answer it: fewer facts than get_event gives. */
+export function toBookingOutput(event: CalendarEvent): z.infer<typeof bookingOutput> {
   return {
-    event_id: view.event_id,
-    calendar_id: view.calendar_id,
-    status: view.status,
-    summary: view.summary,
-    start: toEventTimeOutput(view.start),
-    end: toEventTimeOutput(view.end),
-    html_link: view.html_link,
-    ...(view.meet_link === undefined ? {} : { meet_link: view.meet_link }),
-    attendees: view.attendees.map((attendee) => ({
+    event_id: event.id,
+    calendar_id: event.calendarId,
+    status: event.status,
+    summary: event.summary,
+    start: toEventTimeOutput(event.start),
+    end: toEventTimeOutput(event.end),
+    html_link: event.htmlLink,
+    ...(event.meetLink === null ? {} : { meet_link: event.meetLink }),
+    attendees: event.attendees.map((attendee) => ({
       email: attendee.email,
-      response_status: attendee.response_status as z.infer<typeof responseStatus>,
+      response_status: attendee.responseStatus,
     })),
   };
+}
+
+/** An interval as RFC 3339 strings, in `zone`'s offset when given, else UTC. */
+export function toBusyOutput(interval: Interval, zone?: string): z.infer<typeof busyOutput> {
+  return { start: formatInstant(interval.start, zone), end: formatInstant(interval.end, zone) };
 }
 
 export function toEventOutput(event: CalendarEvent): z.infer<typeof eventOutput> {
@@ -125,8 +132,8 @@ type AttendeeOutput = z.infer<typeof eventOutput>["attendees"][number];
 
 /**
  * Absent facts are left out, not written as undefined. Built with assignments, in the key order
- * the answer's JSON has always shown, rather than with conditional spreads: a page of events has
- * many attendees, and the spreads were a visible part of a list_events call's CPU.
+ * the answer's JSON shows, rather than with conditional spreads: a page of events has many
+ * attendees, and spreads cost visibly there.
  */
 function toAttendeeOutput(attendee: CalendarEvent["attendees"][number]): AttendeeOutput {
   const { email, displayName, responseStatus } = attendee;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { statusResponse, toStatusResponse } from "../../http/http-schemas.ts";
-import { customerIdArg, defineTool, type McpTool } from "../tool-definition.ts";
+import { statusResponse, toStatusResponse } from "../../shared/connection-status.ts";
+import { defineTool, type McpTool } from "../tool-definition.ts";
 
 /** Linking a customer's Google Calendar: the consent link, the state of the link, unlinking. */
 
@@ -12,7 +12,6 @@ export const connectCalendar: McpTool = defineTool({
     "once they accept, the other calendar tools work for them. Also use it to reconnect after " +
     "calendar_not_connected, reauthorization_required or insufficient_scope.",
   input: z.object({
-    customer_id: customerIdArg,
     login_hint: z.string().optional().describe("The user's Google address, to pre-select that account"),
   }),
   output: z.object({
@@ -36,7 +35,7 @@ export const calendarStatus: McpTool = defineTool({
   title: "Google Calendar connection status",
   description:
     "Whether the user's Google Calendar is connected and usable, with the account and granted scopes.",
-  input: z.object({ customer_id: customerIdArg }),
+  input: z.object({}),
   // The same object as GET /oauth/status/{customer_id}, from the same schema.
   output: statusResponse,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -55,7 +54,7 @@ export const disconnectCalendar: McpTool = defineTool({
   title: "Disconnect Google Calendar",
   description:
     "Revoke this server's access to the user's Google Calendar and forget their tokens. Only when the user asks to disconnect.",
-  input: z.object({ customer_id: customerIdArg }),
+  input: z.object({}),
   output: z.object({
     success: z.literal(true),
     customer_id: z.string(),

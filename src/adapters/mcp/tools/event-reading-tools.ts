@@ -1,12 +1,6 @@
 import { z } from "zod";
-import {
-  calendarIdArg,
-  customerIdArg,
-  defineTool,
-  type McpTool,
-  TIME_FORMS,
-  timeZoneArg,
-} from "../tool-definition.ts";
+import { parseTimeInput } from "../../../domain/event-times.ts";
+import { calendarIdArg, defineTool, type McpTool, TIME_FORMS, timeZoneArg } from "../tool-definition.ts";
 import {
   calendarOutput,
   describeTime,
@@ -23,7 +17,7 @@ export const listCalendars: McpTool = defineTool({
   name: "list_calendars",
   title: "List calendars",
   description: "The calendars in the user's Google Calendar list, primary first, with their time zones.",
-  input: z.object({ customer_id: customerIdArg }),
+  input: z.object({}),
   output: z.object({ calendars: z.array(calendarOutput) }),
   annotations: READ_ONLY,
   async run(services, customerId) {
@@ -43,7 +37,6 @@ export const listEvents: McpTool = defineTool({
     "Events in a time window, recurring events expanded into their instances, ordered by start. " +
     "Without time_min and time_max it lists what is coming from now on.",
   input: z.object({
-    customer_id: customerIdArg,
     calendar_id: calendarIdArg.optional(),
     time_min: z.string().optional().describe(`Only events ending after this; ${TIME_FORMS}. Default: now`),
     time_max: z.string().optional().describe(`Only events starting before this; ${TIME_FORMS}`),
@@ -63,15 +56,23 @@ export const listEvents: McpTool = defineTool({
       .describe("Pass back as page_token for more; null on the last page"),
   }),
   annotations: READ_ONLY,
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const page = await services.listEvents.execute(customerId, input);
+  async run(services, customerId, args) {
+    const page = await services.listEvents.execute(customerId, {
+      calendarId: args.calendar_id,
+      timeMin: args.time_min === undefined ? undefined : parseTimeInput("time_min", args.time_min),
+      timeMax: args.time_max === undefined ? undefined : parseTimeInput("time_max", args.time_max),
+      query: args.query,
+      maxResults: args.max_results,
+      pageToken: args.page_token,
+      timeZone: args.time_zone,
+    });
     const first = page.events[0];
     return {
-      data: { events: page.events.map(toEventOutput), next_page_token: page.next_page_token },
+      data: { events: page.events.map(toEventOutput), next_page_token: page.nextPageToken },
       summary:
         page.events.length === 0
           ? "No events in that window."
-          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start)}${page.next_page_token === null ? "" : "; more pages follow"}.`,
+          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start)}${page.nextPageToken === null ? "" : "; more pages follow"}.`,
     };
   },
 });
@@ -81,14 +82,16 @@ export const getEvent: McpTool = defineTool({
   title: "Get an event",
   description: 'One event by id. A cancelled event comes back with status "cancelled".',
   input: z.object({
-    customer_id: customerIdArg,
     event_id: z.string().describe("The event's id, from list_events or a booking"),
     calendar_id: calendarIdArg.optional(),
   }),
   output: eventOutput,
   annotations: READ_ONLY,
-  async run(services, customerId, { customer_id: _, ...input }) {
-    const event = await services.getEvent.execute(customerId, input);
+  async run(services, customerId, args) {
+    const event = await services.getEvent.execute(customerId, {
+      eventId: args.event_id,
+      calendarId: args.calendar_id,
+    });
     return {
       data: toEventOutput(event),
       summary: `"${event.summary ?? "(no title)"}" from ${describeTime(event.start)} to ${describeTime(event.end)} (${event.status}).`,

@@ -1,6 +1,6 @@
 import type { ListToolsResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { McpTool } from "../tool-definition.ts";
+import { customerIdArg, type McpTool } from "../tool-definition.ts";
 import { toolErrorOutput } from "../tool-errors.ts";
 import { checkAvailability, findAvailableSlots } from "./availability-tools.ts";
 import { cancelBooking, createBooking, respondToInvitation, updateBooking } from "./booking-tools.ts";
@@ -30,7 +30,8 @@ export const TOOLS: readonly McpTool[] = [
  * Each published output schema admits the success shape OR the error envelope: SDK clients of
  * v1 validate `structuredContent` against the output schema even on `isError` results
  * (typescript-sdk#1943), and would otherwise hide our errors behind a validation failure. Input
- * schemas are converted exactly as the SDK converts them, so what is published is what is enforced.
+ * schemas are converted exactly as the SDK converts them, each headed by customer_id (every
+ * tool's first argument, resolved before the tool runs), so what is published is what is enforced.
  */
 export const TOOL_LISTING: ListToolsResult = { tools: TOOLS.map(describeTool) };
 
@@ -40,7 +41,10 @@ function describeTool(tool: McpTool): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: z.toJSONSchema(tool.input, { target: "draft-7", io: "input" }) as Tool["inputSchema"],
+    inputSchema: z.toJSONSchema(z.object({ customer_id: customerIdArg, ...tool.input.shape }), {
+      target: "draft-7",
+      io: "input",
+    }) as Tool["inputSchema"],
     outputSchema: { type: "object", ...output } as Tool["outputSchema"],
     annotations: tool.annotations,
   };

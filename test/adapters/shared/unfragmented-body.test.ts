@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import {
-  jsonUnfragmented,
+  jsonTextUnfragmented,
   responseUnfragmented,
   STREAMED_BODY_BYTES,
   unfragmentedBody,
-} from "../../../src/adapters/http/unfragmented-body.ts";
+} from "../../../src/adapters/shared/unfragmented-body.ts";
 
 async function bytesOf(body: ReturnType<typeof unfragmentedBody>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(body).arrayBuffer());
@@ -34,12 +34,12 @@ describe("unfragmentedBody", () => {
   });
 });
 
-describe("jsonUnfragmented and responseUnfragmented", () => {
+describe("jsonTextUnfragmented and responseUnfragmented", () => {
   const app = new Hono();
-  app.get("/small", (c) => jsonUnfragmented(c, { ok: true }, 201));
+  app.get("/small", (c) => jsonTextUnfragmented(c, JSON.stringify({ ok: true }), 201));
   app.get("/large", (c) => {
     c.header("Retry-After", "3");
-    return jsonUnfragmented(c, { items: "x".repeat(STREAMED_BODY_BYTES) }, 503);
+    return jsonTextUnfragmented(c, JSON.stringify({ items: "x".repeat(STREAMED_BODY_BYTES) }), 503);
   });
 
   test("a small value is c.json's answer: status, type, body", async () => {
