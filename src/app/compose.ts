@@ -53,7 +53,11 @@ export interface ComposedServer {
 export async function composeServer(config: Config, options: ComposeOptions = {}): Promise<ComposedServer> {
   const logger = options.logger ?? new JsonLineLogger({ level: config.server.logLevel });
   const clock = options.clock ?? new SystemClock();
-  const storage = options.storage ?? (await openStorage(config));
+  const storage =
+    options.storage ??
+    (await openStorage(config, config.storage.type, {
+      onLockLost: (purpose) => logger.log("warn", "lock_lost", { purpose }),
+    }));
   const { pending } = storage;
   const metrics = new ServerMetrics();
   const services = composeServices(config, storage, { logger, clock, metrics });

@@ -12,7 +12,7 @@ import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
-import type { CustomerLock } from "../domain/ports/customer-lock.ts";
+import type { CustomerLock, LockPurpose } from "../domain/ports/customer-lock.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
 import type { TokenVault } from "../domain/ports/token-vault.ts";
 import { type Config, ConfigError } from "./config.ts";
@@ -27,10 +27,16 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+export interface StorageOptions {
+  /** Hears of a PostgreSQL lock lost while its work ran (the work then writes nothing). */
+  onLockLost?: (purpose: LockPurpose) => void;
+}
+
 /** Open the store named by TOKEN_STORAGE_TYPE, sealing with the configured keys. */
 export async function openStorage(
   config: Config,
   type: Config["storage"]["type"] = config.storage.type,
+  options: StorageOptions = {},
 ): Promise<Storage> {
   const key = config.encryption.key;
   if (key === null) throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required to open the token store");
@@ -76,7 +82,10 @@ export async function openStorage(
         vault: new PostgresTokenVault(db, sealer),
         pending: new PostgresPendingAuthorizations(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
-        lock: new PostgresCustomerLock(db),
+        lock: new PostgresCustomerLock(
+          db,
+          options.onLockLost === undefined ? {} : { onLost: options.onLockLost },
+        ),
         ping: () => db.ping(),
         close: () => db.close(),
       };

@@ -20,7 +20,7 @@ export interface PostgresDatabaseOptions {
   applicationName?: string;
 }
 
-export type PostgresTable = "connections" | "pending_authorizations";
+export type PostgresTable = "connections" | "pending_authorizations" | "lock_fences";
 
 export interface QueryResult<Row> {
   rows: Row[];

@@ -27,6 +27,16 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX pending_authorizations_expires_at ON ${s}.pending_authorizations (expires_at);`,
   },
+  {
+    version: 2,
+    name: "lock fences",
+    // See PostgresLockFences: a row outlives the lock session whose work it fences.
+    up: (s) => `
+      CREATE TABLE ${s}.lock_fences (
+        lock_key bigint PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

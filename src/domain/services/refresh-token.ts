@@ -2,7 +2,7 @@ import type { Connection } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { CustomerLock, HeldLock } from "../ports/customer-lock.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -70,13 +70,13 @@ export class RefreshToken {
     const running = this.#inFlight.get(customerId);
     if (running !== undefined) return running;
     const refresh = this.#deps.lock
-      .withLock(customerId, "token", () => this.#refreshLocked(customerId, rejected))
+      .withLock(customerId, "token", (held) => this.#refreshLocked(customerId, rejected, held))
       .finally(() => this.#inFlight.delete(customerId));
     this.#inFlight.set(customerId, refresh);
     return refresh;
   }
 
-  async #refreshLocked(customerId: CustomerId, rejected: string | null): Promise<Connection> {
+  async #refreshLocked(customerId: CustomerId, rejected: string | null, held: HeldLock): Promise<Connection> {
     // Another process may have refreshed while we waited for the lock: read again.
     const current = usable(await this.#deps.vault.get(customerId), customerId);
     const replaced = rejected !== null && current.tokens.accessToken !== rejected;
@@ -108,6 +108,7 @@ export class RefreshToken {
       },
       updatedAt: this.#deps.clock.now(),
     };
+    await held.confirm();
     await this.#deps.vault.put(refreshed);
     this.#deps.onRefresh?.("refreshed");
     return refreshed;
