@@ -38,7 +38,13 @@ export type DomainErrorCode =
   /** Google answered 401 to an access token (internal: refresh once and retry) */
   | "google_token_rejected"
   /** an event with that client-chosen id exists (internal: idempotent replay) */
-  | "duplicate_event";
+  | "duplicate_event"
+  /** the consent came from another Google account than the one the link was made for */
+  | "account_mismatch"
+  /** Google granted no refresh token for a newly connected account */
+  | "missing_refresh_token"
+  /** the connect code is unknown, expired or already used */
+  | "invalid_connect_code";
 
 export interface DomainErrorOptions {
   /** Machine-readable extras a caller can act on (conflicts, retry hint, authorization URL). */

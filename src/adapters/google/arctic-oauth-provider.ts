@@ -75,7 +75,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
           this.#client.validateAuthorizationCode(this.#settings.tokenUrl, code, codeVerifier),
         ),
       );
-      return this.#granted(tokens);
+      return this.#granted(tokens, "exchange");
     } catch (error) {
       throw translate(error, "exchange");
     }
@@ -90,7 +90,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
           ),
         ),
       );
-      return this.#granted(tokens);
+      return this.#granted(tokens, "refresh");
     } catch (error) {
       throw translate(error, "refresh");
     }
@@ -113,7 +113,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
     }
   }
 
-  #granted(tokens: OAuth2Tokens): GrantedTokens {
+  #granted(tokens: OAuth2Tokens, operation: "exchange" | "refresh"): GrantedTokens {
     let accessToken: string;
     let expiresInSeconds: number;
     try {
@@ -124,9 +124,18 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
         cause,
       });
     }
+    // An empty token would be stored and then fail every call: refuse the answer instead.
+    if (accessToken === "") {
+      throw new DomainError("google_unavailable", "Google's token answer has an empty access_token");
+    }
+    const refreshToken = tokens.hasRefreshToken() ? tokens.refreshToken() : null;
+    if (refreshToken === "" && operation === "exchange") {
+      throw new DomainError("google_unavailable", "Google's token answer has an empty refresh_token");
+    }
     return {
       accessToken,
-      refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null,
+      // On refresh an empty one is as good as none: the stored refresh token stays.
+      refreshToken: refreshToken === "" ? null : refreshToken,
       expiresAt: new Date(this.#clock.now().getTime() + expiresInSeconds * 1000),
       scopes: tokens.hasScopes() ? tokens.scopes().filter((scope) => scope !== "") : null,
       email: emailFrom(tokens),

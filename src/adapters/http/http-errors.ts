@@ -21,6 +21,9 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   customer_mismatch: 403,
   google_token_rejected: 502,
   duplicate_event: 409,
+  account_mismatch: 403,
+  missing_refresh_token: 400,
+  invalid_connect_code: 400,
 };
 
 /** An HTTP-level error with a stable code, raised by middleware and handlers, mapped in onError. */

@@ -10,6 +10,12 @@ const customerId = z
 export const authorizeRequest = z.object({
   customer_id: customerId,
   login_hint: z.email().optional().describe("Pre-select this Google account on the consent page"),
+  expected_email: z
+    .email()
+    .optional()
+    .describe(
+      "Only this Google account may complete the link (also pre-selected); another is refused with account_mismatch and its grant revoked",
+    ),
 });
 
 export const authorizeResponse = z.object({

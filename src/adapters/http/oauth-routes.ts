@@ -26,7 +26,11 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
 
   app.post("/authorize", async (c) => {
     const body = await readJson(c, authorizeRequest);
-    const started = await deps.connect.start(parseCustomerId(body.customer_id), body.login_hint);
+    const started = await deps.connect.start(
+      parseCustomerId(body.customer_id),
+      body.login_hint,
+      body.expected_email,
+    );
     return c.json({
       authorization_url: started.authorizationUrl,
       state: started.state,
@@ -94,6 +98,7 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
 function outcomeOf(error: unknown): CallbackOutcome {
   if (isDomainError(error, "access_denied")) return { kind: "denied" };
   if (isDomainError(error, "invalid_state")) return { kind: "expired" };
+  if (isDomainError(error, "account_mismatch")) return { kind: "mismatch" };
   return { kind: "failed" };
 }
 

@@ -13,6 +13,7 @@ const pendingV1 = z.object({
   customerId: customerIdSchema,
   codeVerifier: z.string().min(1),
   expiresAt: isoDate,
+  expectedEmail: z.string().optional(),
 });
 
 /**
@@ -34,6 +35,7 @@ export function sealPendingAuthorization(sealer: RecordSealer, pending: PendingA
     customerId: pending.customerId,
     codeVerifier: pending.codeVerifier,
     expiresAt: pending.expiresAt.toISOString(),
+    ...(pending.expectedEmail === undefined ? {} : { expectedEmail: pending.expectedEmail }),
   });
   return sealer.seal("pending_authorization", stateHash(pending.state), new TextEncoder().encode(json));
 }

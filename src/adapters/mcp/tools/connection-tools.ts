@@ -14,6 +14,7 @@ export const connectCalendar: McpTool = defineTool({
   input: z.object({
     customer_id: customerIdArg,
     login_hint: z.string().optional().describe("The user's Google address, to pre-select that account"),
+    expected_email: z.string().optional().describe("Only this Google account may complete the link"),
   }),
   output: z.object({
     customer_id: z.string(),
@@ -22,7 +23,7 @@ export const connectCalendar: McpTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(services, customerId, args) {
-    const started = await services.connect.start(customerId, args.login_hint);
+    const started = await services.connect.start(customerId, args.login_hint, args.expected_email);
     const expiresAt = started.expiresAt.toISOString();
     return {
       data: { customer_id: customerId, authorization_url: started.authorizationUrl, expires_at: expiresAt },
