@@ -69,6 +69,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     maxBodyBytes: config.server.maxBodyBytes,
     health: () => checkHealth(storage),
     onRequest: metrics.onRequest,
+    oauthLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitOAuth }),
     publicApps: { "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }) },
     protectedApps: {
       "/mcp": createMcpApp({

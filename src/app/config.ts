@@ -25,6 +25,8 @@ export interface Config {
     rateLimitPerCustomer: number;
     /** MCP requests per API key per minute (token bucket, per instance); 0 disables. */
     rateLimitPerApiKey: number;
+    /** /oauth/* requests per minute per API key, and per client address on the callback; 0 disables. */
+    rateLimitOAuth: number;
     /** Least level of the JSON log lines written to stdout. */
     logLevel: LogLevel;
   };
@@ -126,6 +128,8 @@ const environment = z.object({
   // makes one to three of them.
   CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: z.coerce.number().int().min(0).max(1_000_000).default(120),
   CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).max(10_000_000).default(3000),
+  // Connecting is rare: a person opens a link. This bounds scripted abuse of /oauth/*.
+  CALENDAR_SERVER_RATE_LIMIT_OAUTH: z.coerce.number().int().min(0).max(10_000_000).default(300),
   CALENDAR_SERVER_DATA_DIR: z.string().trim().min(1).default("./data"),
   // No line is logged below info, so debug is not offered.
   CALENDAR_SERVER_LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
@@ -186,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       maxBodyBytes: e.CALENDAR_SERVER_MAX_BODY_BYTES,
       rateLimitPerCustomer: e.CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER,
       rateLimitPerApiKey: e.CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY,
+      rateLimitOAuth: e.CALENDAR_SERVER_RATE_LIMIT_OAUTH,
       logLevel: e.CALENDAR_SERVER_LOG_LEVEL,
     },
     google: {

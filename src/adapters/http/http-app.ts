@@ -4,6 +4,8 @@ import type { Logger } from "../logging/logger.ts";
 import { type ApiKeyVariables, apiKeyAuth } from "./api-key-auth.ts";
 import { describeError, HttpError } from "./http-errors.ts";
 import { type OAuthRouteDeps, oauthApiRoutes, oauthCallbackRoute } from "./oauth-routes.ts";
+import { peerAddress, rateLimit } from "./rate-limit.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
 import { type RequestLogVariables, requestLog } from "./request-log.ts";
 import { type ObservedRequest, routeObserver } from "./route-observer.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -26,6 +28,11 @@ export interface HttpAppDeps extends OAuthRouteDeps {
   publicApps?: Record<string, Hono<AppEnv>>;
   /** Hears of every answered request, by route pattern (metrics). */
   onRequest?: (request: ObservedRequest) => void;
+  /**
+   * Budget for /oauth/*: per API key behind the key, per client address for the public
+   * callback (each gets its own bucket in the one limiter).
+   */
+  oauthLimiter?: RateLimiter;
 }
 
 /** The HTTP surface: OAuth endpoints, health, and whatever the composition root mounts. */
@@ -50,12 +57,25 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
     const report = await deps.health();
     return c.json({ status: report.ok ? "ok" : "degraded", checks: report.checks }, report.ok ? 200 : 503);
   });
+  const oauthLimiter = deps.oauthLimiter;
+  if (oauthLimiter !== undefined) {
+    app.use(
+      "/oauth/callback",
+      rateLimit(oauthLimiter, (c) => `callback:${peerAddress(c)}`),
+    );
+  }
   app.route("/oauth", oauthCallbackRoute(deps));
   for (const [path, sub] of Object.entries(deps.publicApps ?? {})) app.route(path, sub);
 
   // Registered after the public callback, so the callback answers before this runs.
   const requireKey = apiKeyAuth<AppEnv>(deps.apiKeys);
   app.use("/oauth/*", requireKey);
+  if (oauthLimiter !== undefined) {
+    app.use(
+      "/oauth/*",
+      rateLimit(oauthLimiter, (c) => `key:${c.get("apiKeyId")}`),
+    );
+  }
   app.route("/oauth", oauthApiRoutes(deps));
   for (const [path, sub] of Object.entries(deps.protectedApps ?? {})) {
     app.use(path, requireKey);

@@ -30,6 +30,13 @@ export const disconnectResponse = z.object({
   success: z.literal(true),
   customer_id: z.string(),
   revoked: z.boolean().describe("Google confirmed the grant is revoked"),
+  revoked_at_google: z.boolean().describe("Same as revoked"),
+  reason: z
+    .literal("shared_with_other_customers")
+    .optional()
+    .describe(
+      "Why the grant was left alone at Google: another customer is connected to the same Google account",
+    ),
 });
 
 export const statusResponse = z.object({

@@ -56,7 +56,13 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
       revoked: result.revoked,
       deleted: result.deleted,
     });
-    return c.json({ success: true, customer_id: result.customerId, revoked: result.revoked });
+    return c.json({
+      success: true,
+      customer_id: result.customerId,
+      revoked: result.revoked,
+      revoked_at_google: result.revoked,
+      ...(result.keptReason === undefined ? {} : { reason: result.keptReason }),
+    });
   });
 
   return app;

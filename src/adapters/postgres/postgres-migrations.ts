@@ -37,6 +37,14 @@ const MIGRATIONS: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );`,
   },
+  {
+    version: 3,
+    name: "pending authorizations per customer",
+    // Rows from before it have no customer key: they expire within minutes, uncapped.
+    up: (s) => `
+      ALTER TABLE ${s}.pending_authorizations ADD COLUMN customer_key text;
+      CREATE INDEX pending_authorizations_customer ON ${s}.pending_authorizations (customer_key, expires_at);`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,6 +24,11 @@ export function stateHash(state: string): string {
   return createHash("sha256").update(state, "utf8").digest("hex");
 }
 
+/** Which customer an entry is for, as stores index it (in clear, but not the id itself). */
+export function customerKey(customerId: string): string {
+  return createHash("sha256").update(`customer:${customerId}`, "utf8").digest("hex");
+}
+
 /** Sealed whole: the PKCE verifier is a secret. */
 export function sealPendingAuthorization(sealer: RecordSealer, pending: PendingAuthorization): Uint8Array {
   if (Number.isNaN(pending.expiresAt.getTime())) {

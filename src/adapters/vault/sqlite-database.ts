@@ -22,6 +22,9 @@ const MIGRATIONS: readonly string[] = [
      record BLOB NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX pending_authorizations_expires_at ON pending_authorizations (expires_at);`,
+  // Entries from before it have no customer key: they expire within minutes, uncapped.
+  `ALTER TABLE pending_authorizations ADD COLUMN customer_key TEXT;
+   CREATE INDEX pending_authorizations_customer ON pending_authorizations (customer_key, expires_at);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
