@@ -9,10 +9,10 @@ export class InMemoryPendingAuthorizations implements PendingAuthorizations {
 
   async save(pending: PendingAuthorization): Promise<void> {
     this.#byState.set(pending.state, { ...pending });
-    const mine = [...this.#byState.values()]
-      .filter((entry) => entry.customerId === pending.customerId)
+    const others = [...this.#byState.values()]
+      .filter((entry) => entry.customerId === pending.customerId && entry.state !== pending.state)
       .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
-    for (const old of mine.slice(MAX_PENDING_PER_CUSTOMER)) this.#byState.delete(old.state);
+    for (const old of others.slice(MAX_PENDING_PER_CUSTOMER - 1)) this.#byState.delete(old.state);
   }
 
   async take(state: string): Promise<PendingAuthorization | null> {

@@ -40,7 +40,7 @@ export class PostgresPendingAuthorizations implements PendingAuthorizations {
        DELETE FROM ${this.#table} WHERE customer_key = $4 AND state_hash NOT IN (
          SELECT state_hash FROM saved
          UNION ALL
-         (SELECT state_hash FROM ${this.#table} WHERE customer_key = $4
+         (SELECT state_hash FROM ${this.#table} WHERE customer_key = $4 AND state_hash <> $1
            ORDER BY expires_at DESC LIMIT $5::int - 1)
        )`,
       [

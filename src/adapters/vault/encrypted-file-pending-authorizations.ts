@@ -59,23 +59,26 @@ export class EncryptedFilePendingAuthorizations implements PendingAuthorizations
     await fileCall("store an authorization", () =>
       writeFileDurably(this.#dir, `${stateHash(pending.state)}.${customer}${SUFFIX}`, sealed),
     );
-    await this.#trim(customer);
+    await this.#trim(customer, `${stateHash(pending.state)}.${customer}${SUFFIX}`);
   }
 
-  /** Drop the customer's entries beyond the newest MAX_PENDING_PER_CUSTOMER (by write time). */
-  async #trim(customer: string): Promise<void> {
+  /**
+   * Drop the customer's entries beyond the newest MAX_PENDING_PER_CUSTOMER (by write time); the
+   * one just saved (`kept`) always stays.
+   */
+  async #trim(customer: string, kept: string): Promise<void> {
     const ending = `.${customer}${SUFFIX}`;
     const names = (await fileCall("list authorizations", () => fs.promises.readdir(this.#dir))).filter(
-      (name) => name.endsWith(ending) && !name.startsWith("."),
+      (name) => name.endsWith(ending) && !name.startsWith(".") && name !== kept,
     );
-    if (names.length <= MAX_PENDING_PER_CUSTOMER) return;
+    if (names.length < MAX_PENDING_PER_CUSTOMER) return;
     const dated: { name: string; at: number }[] = [];
     for (const name of names) {
       const stat = await fs.promises.stat(path.join(this.#dir, name)).catch(() => null);
       if (stat !== null) dated.push({ name, at: stat.mtimeMs });
     }
     dated.sort((a, b) => b.at - a.at);
-    for (const { name } of dated.slice(MAX_PENDING_PER_CUSTOMER)) await this.#claim(name);
+    for (const { name } of dated.slice(MAX_PENDING_PER_CUSTOMER - 1)) await this.#claim(name);
   }
 
   /** @throws DomainError record_unreadable when the entry exists but cannot be opened (it is gone then) */

@@ -19,7 +19,7 @@ export class SqlitePendingAuthorizations implements PendingAuthorizations {
   readonly #sealer: RecordSealer;
   readonly #db: Database;
   readonly #insert: Statement<unknown, [string, number, Uint8Array, string]>;
-  readonly #trim: Statement<unknown, [string, number]>;
+  readonly #trim: Statement<unknown, [string, string, number]>;
   readonly #take: Statement<{ record: Uint8Array }, [string]>;
   readonly #purge: Statement<unknown, [number]>;
 
@@ -32,10 +32,11 @@ export class SqlitePendingAuthorizations implements PendingAuthorizations {
          ON CONFLICT (state_hash) DO UPDATE SET expires_at = excluded.expires_at, record = excluded.record,
            customer_key = excluded.customer_key`,
       ),
-      db.prepare<unknown, [string, number]>(
-        `DELETE FROM pending_authorizations WHERE customer_key = ?1 AND state_hash NOT IN (
-           SELECT state_hash FROM pending_authorizations WHERE customer_key = ?1
-            ORDER BY expires_at DESC LIMIT ?2)`,
+      // The entry just saved always stays (ties in expiry are common in a burst).
+      db.prepare<unknown, [string, string, number]>(
+        `DELETE FROM pending_authorizations WHERE customer_key = ?1 AND state_hash <> ?2 AND state_hash NOT IN (
+           SELECT state_hash FROM pending_authorizations WHERE customer_key = ?1 AND state_hash <> ?2
+            ORDER BY expires_at DESC LIMIT ?3 - 1)`,
       ),
       // One statement: of two concurrent takers (any process) only one gets the row.
       db.prepare<{ record: Uint8Array }, [string]>(
@@ -52,7 +53,7 @@ export class SqlitePendingAuthorizations implements PendingAuthorizations {
     sqliteCall("store an authorization", () =>
       this.#db.transaction(() => {
         this.#insert.run(hash, pending.expiresAt.getTime(), sealed, customer);
-        this.#trim.run(customer, MAX_PENDING_PER_CUSTOMER);
+        this.#trim.run(customer, hash, MAX_PENDING_PER_CUSTOMER);
       })(),
     );
   }
