@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { LogLevel } from "../adapters/logging/logger.ts";
-import { InvalidEncryptionKeyError, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
+import {
+  InvalidEncryptionKeyError,
+  isTrivialKey,
+  parseEncryptionKey,
+} from "../adapters/vault/encryption-keys.ts";
 
 /**
  * The server's whole configuration, parsed once from the environment at start-up. A bad value
@@ -114,14 +118,26 @@ const list = (separator: RegExp) =>
 const port = z.coerce.number().int().min(0).max(65535);
 
 const environment = z.object({
-  NODE_ENV: optionalText,
+  // Exact values only: "Production" or "prod" must not quietly start the sandbox.
+  NODE_ENV: z
+    .string()
+    .trim()
+    .transform((value) => (value === "" ? undefined : value))
+    .pipe(
+      z
+        .enum(["production", "development", "test"], {
+          error: "must be production, development or test (exactly, lowercase)",
+        })
+        .optional(),
+    )
+    .optional(),
   CALENDAR_SERVER_PORT: port.default(60000),
   CALENDAR_SERVER_HOSTNAME: optionalText,
   CALENDAR_SERVER_BASE_URL: url.optional(),
-  CALENDAR_SERVER_API_KEYS: list(/,/).refine(
-    (keys) => keys.every((key) => key.length >= 16),
-    "every key must be at least 16 characters",
-  ),
+  CALENDAR_SERVER_API_KEYS: list(/,/)
+    .refine((keys) => keys.every((key) => key.length >= 16), "every key must be at least 16 characters")
+    // A key with a space or newline inside is a paste error; a client could never send it intact.
+    .refine((keys) => keys.every((key) => !/\s/.test(key)), "a key must not contain whitespace"),
   CALENDAR_SERVER_ALLOWED_ORIGINS: list(/,/),
   CALENDAR_SERVER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65536),
   // Google allows 600 Calendar requests a minute per user and 10,000 per project; a tool call
@@ -252,6 +268,12 @@ function checkCompleteness(config: Config, hasGoogleCredentials: boolean): void 
     throw new ConfigError(
       "TOKEN_ENCRYPTION_KEY",
       "is required in production (generate one: bun run cli keygen)",
+    );
+  }
+  if (isTrivialKey(config.encryption.key)) {
+    throw new ConfigError(
+      "TOKEN_ENCRYPTION_KEY",
+      "is a trivial key (all zero, repeated or patterned bytes); generate a random one: bun run cli keygen",
     );
   }
   if (config.server.apiKeys.length === 0) {
