@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../logging/logger.ts";
 import { type ApiKeyVariables, apiKeyAuth } from "./api-key-auth.ts";
 import { describeError, HttpError } from "./http-errors.ts";
@@ -87,6 +88,19 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
     c.json({ error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
   );
   app.onError((error, c) => {
+    if (clientWentAway(error, c.req.raw)) {
+      // Nobody will read this answer, and it is not our fault: no 500, no error line (the
+      // request log still records it, with this status).
+      return c.json(
+        {
+          error: {
+            code: "client_closed_request",
+            message: "The client went away before sending the whole request",
+          },
+        },
+        CLIENT_CLOSED_REQUEST,
+      );
+    }
     const { status, body } = describeError(error);
     if (status >= 500)
       deps.logger.log("error", "request_failed", { error_code: body.error.code, kind: kindOf(error) });
@@ -95,6 +109,14 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
     return c.json(body, status);
   });
   return app;
+}
+
+/** nginx's status for a request its client abandoned; never seen by that client. */
+const CLIENT_CLOSED_REQUEST = 499 as ContentfulStatusCode;
+
+/** Reading the body failed because the client disconnected (a slow or abandoned upload). */
+function clientWentAway(error: unknown, request: Request): boolean {
+  return request.signal.aborted || (error instanceof Error && error.name === "AbortError");
 }
 
 /** The error's class name only: messages could quote a vendor's response. */
