@@ -109,7 +109,8 @@ export class RefreshToken {
       updatedAt: this.#deps.clock.now(),
     };
     await held.confirm();
-    await this.#deps.vault.put(refreshed);
+    // An operator may have disconnected the customer meanwhile: never bring the record back.
+    if (!(await this.#deps.vault.update(refreshed))) usable(null, customerId);
     this.#deps.onRefresh?.("refreshed");
     return refreshed;
   }
@@ -117,7 +118,7 @@ export class RefreshToken {
   /** Keep the record (for status and a later revoke) but stop using it. */
   async #markReauthorization(connection: Connection, reason: string): Promise<never> {
     const now = this.#deps.clock.now();
-    await this.#deps.vault.put({
+    await this.#deps.vault.update({
       ...connection,
       state: { kind: "reauthorization_required", reason, since: now },
       updatedAt: now,
