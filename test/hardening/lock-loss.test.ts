@@ -1,13 +1,19 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { GoogleCalendarGateway } from "../../src/adapters/google/google-calendar-gateway.ts";
 import { PostgresCustomerLock } from "../../src/adapters/postgres/postgres-customer-lock.ts";
+import { PostgresTokenVault } from "../../src/adapters/postgres/postgres-token-vault.ts";
+import { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 import type { LockPurpose } from "../../src/domain/ports/customer-lock.ts";
+import type { OAuthProvider } from "../../src/domain/ports/oauth-provider.ts";
 import { BookEvent } from "../../src/domain/services/book-event.ts";
+import { RefreshToken } from "../../src/domain/services/refresh-token.ts";
 import type { AccessTokens } from "../../src/domain/services/with-access-token.ts";
 import { calendarServer, PRODUCT_SCOPES } from "../adapters/google/calendar-emulator-server.ts";
 import { SchemaScope } from "../adapters/postgres/postgres-fixtures.ts";
+import { newKeys, sampleConnection } from "../adapters/vault/vault-fixtures.ts";
+import { FixedClock } from "../fakes/fixed-clock.ts";
 
 /**
  * Two instances on one PostgreSQL database book the same slot for one customer while the first
@@ -116,5 +122,53 @@ describe("a booking lock lost mid-booking (PostgreSQL, two instances)", () => {
     expect(lost).toEqual(["booking"]);
     expect(state.counters.calendarCalls.get("events.insert")).toBe(1);
     expect(await eventsIn(day)).toBe(1);
+  });
+});
+
+describe("a token lock lost mid-refresh (PostgreSQL)", () => {
+  let scope: SchemaScope;
+  beforeEach(() => {
+    scope = new SchemaScope();
+  });
+  afterEach(async () => {
+    await scope.cleanup();
+  });
+
+  test("the refreshed tokens are not written on a lock no longer held: google_unavailable, record unchanged", async () => {
+    const applicationName = `refresh-loss-${scope.schema}`;
+    const db = await scope.open({ applicationName });
+    const lost: LockPurpose[] = [];
+    const lock = new PostgresCustomerLock(db, { onLost: (purpose) => lost.push(purpose) });
+    const vault = new PostgresTokenVault(db, new RecordSealer(newKeys()));
+    const clock = new FixedClock(new Date("2026-01-15T12:00:00Z"));
+    const stale = sampleConnection(alice);
+    await vault.put(stale);
+    let refreshing = false;
+    const oauth: OAuthProvider = {
+      authorizationUrl: () => "",
+      exchangeCode: () => Promise.reject(new Error("unused")),
+      revoke: async () => true,
+      refresh: async () => {
+        refreshing = true;
+        await Bun.sleep(DELAY_MS);
+        return {
+          accessToken: "ya29.after-the-lock-was-lost",
+          refreshToken: null,
+          expiresAt: new Date("2026-01-15T13:00:00Z"),
+          scopes: null,
+          email: null,
+        };
+      },
+    };
+    const refresh = new RefreshToken({ vault, oauth, lock, clock });
+    const outcome = refresh.execute(alice).catch((error: unknown) => error);
+    await until(() => refreshing);
+    const killed = await scope.admin`
+      SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE application_name = ${`${applicationName}:token-lock`}`;
+    expect(killed.length).toBeGreaterThan(0);
+    expect(await outcome).toMatchObject({ code: "google_unavailable", details: { reason: "lock_lost" } });
+    expect(await vault.get(alice)).toEqual(stale);
+    expect(lost).toEqual(["token"]);
   });
 });
