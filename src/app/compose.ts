@@ -15,6 +15,7 @@ import type { Clock } from "../domain/ports/clock.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
+import { ConfirmConnection } from "../domain/services/confirm-connection.ts";
 import { ConnectCalendar } from "../domain/services/connect-calendar.ts";
 import { DisconnectCalendar } from "../domain/services/disconnect-calendar.ts";
 import { FindAvailableSlots } from "../domain/services/find-available-slots.ts";
@@ -38,6 +39,8 @@ export interface ComposeOptions {
 /** Every domain service, one per verb: what the HTTP endpoints, the MCP tools and the CLI drive. */
 export interface Services extends McpServices {
   refresh: RefreshToken;
+  /** Present when CALENDAR_SERVER_CONNECT_CONFIRM_URL is set. */
+  confirmConnection?: ConfirmConnection;
 }
 
 export interface ComposedServer {
@@ -66,6 +69,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     ...services,
     logger,
     apiKeys: config.server.apiKeys,
+    connectConfirmUrl: config.server.connectConfirmUrl,
     maxBodyBytes: config.server.maxBodyBytes,
     health: () => checkHealth(storage),
     onRequest: metrics.onRequest,
@@ -87,6 +91,12 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
 
   const purge = setInterval(() => {
     pending.purgeExpired(clock.now()).catch(() => undefined);
+    services.confirmConnection?.sweep(clock.now()).then(
+      (discarded) => {
+        if (discarded > 0) logger.log("info", "held_connections_discarded", { count: discarded });
+      },
+      () => undefined,
+    );
   }, 60_000);
   purge.unref();
 
@@ -109,7 +119,7 @@ export function composeServices(
   storage: Storage,
   options: { logger: Logger; clock: Clock; metrics?: ServerMetrics },
 ): Services {
-  const { vault, pending, lock } = storage;
+  const { vault, pending, pendingConnections, lock } = storage;
   const { logger, clock, metrics } = options;
   const oauth = new ArcticGoogleOAuthProvider(
     { ...config.google, retry: { attempts: 3, baseDelayMs: 200 } },
@@ -132,8 +142,20 @@ export function composeServices(
     observe: metrics?.onGoogleCall,
   });
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
+  const confirmConnection =
+    config.server.connectConfirmUrl === null
+      ? undefined
+      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock });
   return {
-    connect: new ConnectCalendar({ oauth, pending, vault, lock, clock }),
+    connect: new ConnectCalendar({
+      oauth,
+      pending,
+      vault,
+      lock,
+      clock,
+      ...(confirmConnection === undefined ? {} : { confirmation: confirmConnection }),
+    }),
+    ...(confirmConnection === undefined ? {} : { confirmConnection }),
     refresh,
     disconnect: new DisconnectCalendar({ vault, oauth, lock }),
     status: new GetConnectionStatus({ vault }),

@@ -33,6 +33,11 @@ export interface Config {
     rateLimitOAuth: number;
     /** Least level of the JSON log lines written to stdout. */
     logLevel: LogLevel;
+    /**
+     * When set, a consent is held until the backend confirms it: the browser is sent here with
+     * connect_code and customer_id, and the backend calls POST /oauth/confirm.
+     */
+    connectConfirmUrl: string | null;
   };
   google: {
     clientId: string;
@@ -146,6 +151,7 @@ const environment = z.object({
   CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).max(10_000_000).default(3000),
   // Connecting is rare: a person opens a link. This bounds scripted abuse of /oauth/*.
   CALENDAR_SERVER_RATE_LIMIT_OAUTH: z.coerce.number().int().min(0).max(10_000_000).default(300),
+  CALENDAR_SERVER_CONNECT_CONFIRM_URL: url.optional(),
   CALENDAR_SERVER_DATA_DIR: z.string().trim().min(1).default("./data"),
   // No line is logged below info, so debug is not offered.
   CALENDAR_SERVER_LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
@@ -208,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       rateLimitPerApiKey: e.CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY,
       rateLimitOAuth: e.CALENDAR_SERVER_RATE_LIMIT_OAUTH,
       logLevel: e.CALENDAR_SERVER_LOG_LEVEL,
+      connectConfirmUrl: e.CALENDAR_SERVER_CONNECT_CONFIRM_URL ?? null,
     },
     google: {
       clientId: e.GOOGLE_OAUTH_CLIENT_ID ?? "",
@@ -281,6 +288,9 @@ function checkCompleteness(config: Config, hasGoogleCredentials: boolean): void 
   }
   requireHttps("GOOGLE_OAUTH_REDIRECT_URI", google.redirectUri);
   requireHttps("CALENDAR_SERVER_BASE_URL", config.server.baseUrl);
+  if (config.server.connectConfirmUrl !== null) {
+    requireHttps("CALENDAR_SERVER_CONNECT_CONFIRM_URL", config.server.connectConfirmUrl);
+  }
 }
 
 /** HTTPS is mandatory for OAuth, except on this machine's loopback. */

@@ -3,17 +3,21 @@ import * as path from "node:path";
 import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-lock.ts";
 import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
+import { PostgresPendingConnections } from "../adapters/postgres/postgres-pending-connections.ts";
 import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
 import { InProcessCustomerLock } from "../adapters/system/in-process-customer-lock.ts";
 import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-file-pending-authorizations.ts";
+import { EncryptedFilePendingConnections } from "../adapters/vault/encrypted-file-pending-connections.ts";
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";
 import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
+import { SqlitePendingConnections } from "../adapters/vault/sqlite-pending-connections.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
 import type { CustomerLock, LockPurpose } from "../domain/ports/customer-lock.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
+import type { PendingConnections } from "../domain/ports/pending-connections.ts";
 import type { TokenVault } from "../domain/ports/token-vault.ts";
 import { type Config, ConfigError } from "./config.ts";
 
@@ -21,6 +25,8 @@ import { type Config, ConfigError } from "./config.ts";
 export interface Storage {
   vault: TokenVault & ResealableVault;
   pending: PendingAuthorizations;
+  /** Consents held until the backend confirms them (CALENDAR_SERVER_CONNECT_CONFIRM_URL). */
+  pendingConnections: PendingConnections;
   lock: CustomerLock;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
@@ -49,6 +55,7 @@ export async function openStorage(
       return {
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
+        pendingConnections: new SqlitePendingConnections(db, sealer),
         lock: new InProcessCustomerLock(),
         ping: async () => {
           db.query("SELECT 1").get();
@@ -62,6 +69,7 @@ export async function openStorage(
       return {
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
+        pendingConnections: new EncryptedFilePendingConnections({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
@@ -81,6 +89,7 @@ export async function openStorage(
       return {
         vault: new PostgresTokenVault(db, sealer),
         pending: new PostgresPendingAuthorizations(db, sealer),
+        pendingConnections: new PostgresPendingConnections(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
         lock: new PostgresCustomerLock(
           db,

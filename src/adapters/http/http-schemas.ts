@@ -26,6 +26,21 @@ export const authorizeResponse = z.object({
 
 export const disconnectRequest = z.object({ customer_id: customerId });
 
+export const confirmRequest = z.object({
+  connect_code: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe("The single-use code the browser brought to CALENDAR_SERVER_CONNECT_CONFIRM_URL"),
+});
+
+export const confirmResponse = z.object({
+  success: z.literal(true),
+  customer_id: z.string(),
+  calendar_email: z.string().nullable().describe("The Google account now connected"),
+  scopes: z.array(z.string()).describe("Scopes the user granted"),
+});
+
 export const disconnectResponse = z.object({
   success: z.literal(true),
   customer_id: z.string(),

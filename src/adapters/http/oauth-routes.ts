@@ -2,13 +2,14 @@ import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { parseCustomerId } from "../../domain/customer-id.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
+import type { ConfirmConnection } from "../../domain/services/confirm-connection.ts";
 import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
 import type { DisconnectCalendar } from "../../domain/services/disconnect-calendar.ts";
 import type { GetConnectionStatus } from "../../domain/services/get-connection-status.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type CallbackOutcome, preferredLanguage, renderCallbackPage } from "./callback-page.ts";
 import { describeError, HttpError } from "./http-errors.ts";
-import { authorizeRequest, disconnectRequest, toStatusResponse } from "./http-schemas.ts";
+import { authorizeRequest, confirmRequest, disconnectRequest, toStatusResponse } from "./http-schemas.ts";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 
 export interface OAuthRouteDeps {
@@ -16,6 +17,10 @@ export interface OAuthRouteDeps {
   disconnect: DisconnectCalendar;
   status: GetConnectionStatus;
   logger: Logger;
+  /** Confirmation by the backend (with connectConfirmUrl); absent: consents are stored at once. */
+  confirmConnection?: ConfirmConnection;
+  /** Where the browser goes after consent when confirmation is on. */
+  connectConfirmUrl?: string | null;
 }
 
 const CONNECTED_MESSAGE = "Google Calendar conectado exitosamente";
@@ -46,6 +51,30 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
   app.get("/status/:customer_id", async (c) => {
     const status = await deps.status.execute(parseCustomerId(c.req.param("customer_id")));
     return c.json(toStatusResponse(status));
+  });
+
+  app.post("/confirm", async (c) => {
+    const confirmation = deps.confirmConnection;
+    if (confirmation === undefined) {
+      throw new HttpError(
+        404,
+        "not_found",
+        "Connection confirmation is off (CALENDAR_SERVER_CONNECT_CONFIRM_URL is not set)",
+      );
+    }
+    const body = await readJson(c, confirmRequest);
+    const done = await confirmation.confirm(body.connect_code);
+    deps.logger.log("info", "calendar_connected", {
+      customer_id: done.customerId,
+      scopes: done.scopes,
+      confirmed: true,
+    });
+    return c.json({
+      success: true,
+      customer_id: done.customerId,
+      calendar_email: done.email,
+      scopes: done.scopes,
+    });
   });
 
   app.post("/disconnect", async (c) => {
@@ -81,6 +110,13 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
         throw new HttpError(400, "invalid_request", "The callback needs code and state (or error and state)");
       }
       const done = await deps.connect.complete(state, code);
+      if (done.held !== undefined && deps.connectConfirmUrl) {
+        deps.logger.log("info", "calendar_connection_held", { customer_id: done.customerId });
+        return c.redirect(
+          confirmLocation(deps.connectConfirmUrl, done.held.connectCode, done.customerId),
+          302,
+        );
+      }
       deps.logger.log("info", "calendar_connected", { customer_id: done.customerId, scopes: done.scopes });
       if (wantsHtml(c)) return c.html(page(c, { kind: "connected", email: done.email }));
       return c.json({
@@ -99,6 +135,14 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
     }
   });
   return app;
+}
+
+/** The backend's page, told which consent to confirm and for whom. */
+function confirmLocation(base: string, connectCode: string, customerId: string): string {
+  const url = new URL(base);
+  url.searchParams.set("connect_code", connectCode);
+  url.searchParams.set("customer_id", customerId);
+  return url.toString();
 }
 
 function outcomeOf(error: unknown): CallbackOutcome {

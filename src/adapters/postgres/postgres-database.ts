@@ -20,7 +20,7 @@ export interface PostgresDatabaseOptions {
   applicationName?: string;
 }
 
-export type PostgresTable = "connections" | "pending_authorizations" | "lock_fences";
+export type PostgresTable = "connections" | "pending_authorizations" | "lock_fences" | "pending_connections";
 
 export interface QueryResult<Row> {
   rows: Row[];

@@ -45,6 +45,17 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ${s}.pending_authorizations ADD COLUMN customer_key text;
       CREATE INDEX pending_authorizations_customer ON ${s}.pending_authorizations (customer_key, expires_at);`,
   },
+  {
+    version: 4,
+    name: "connections held for confirmation",
+    up: (s) => `
+      CREATE TABLE ${s}.pending_connections (
+        code_hash text PRIMARY KEY,
+        expires_at timestamptz NOT NULL,
+        record bytea NOT NULL
+      );
+      CREATE INDEX pending_connections_expires_at ON ${s}.pending_connections (expires_at);`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

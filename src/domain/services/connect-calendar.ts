@@ -8,6 +8,7 @@ import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingAuthorizations } from "../ports/pending-authorizations.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 import { randomToken } from "../random.ts";
+import type { ConfirmConnection, HeldConnection } from "./confirm-connection.ts";
 
 export interface StartedAuthorization {
   authorizationUrl: string;
@@ -19,6 +20,8 @@ export interface CompletedAuthorization {
   customerId: CustomerId;
   email: string | null;
   scopes: string[];
+  /** Set when the consent is held until the backend confirms it (nothing stored yet). */
+  held?: HeldConnection;
 }
 
 export interface ConnectCalendarDeps {
@@ -29,6 +32,8 @@ export interface ConnectCalendarDeps {
   clock: Clock;
   /** How long a started authorization stays valid. */
   stateTtlMs?: number;
+  /** With it, a consent is held for the backend to confirm instead of stored at once. */
+  confirmation?: ConfirmConnection;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -81,6 +86,11 @@ export class ConnectCalendar {
     const granted = await this.#deps.oauth.exchangeCode(code, pending.codeVerifier);
     const customerId = pending.customerId;
     await this.#requireExpectedAccount(pending, granted);
+    const confirmation = this.#deps.confirmation;
+    if (confirmation !== undefined) {
+      const held = await confirmation.hold(customerId, granted);
+      return { customerId, email: granted.email, scopes: granted.scopes ?? [], held };
+    }
     return this.#deps.lock.withLock(customerId, "token", async (held) => {
       const previous = await this.#deps.vault.get(customerId).catch(() => null);
       const connection = connectionAfterConsent(customerId, granted, previous, this.#deps.clock.now());
