@@ -39,6 +39,7 @@ describe("PostgreSQL token database", () => {
       "connections",
       "lock_fences",
       "pending_authorizations",
+      "pending_connections",
       "schema_migrations",
     ]);
   });
