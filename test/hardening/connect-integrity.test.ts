@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
 import { type Stack, startStack } from "../e2e/e2e-fixtures.ts";
+import { outcomeOf, tool } from "./mcp-calls.ts";
 
 /**
  * A connect link in the wrong hands, an account switched on reconnect, two customers on one
@@ -71,6 +72,21 @@ describe("connect links and account integrity", () => {
     expect(right.status).toBe(200);
     expect((await stored("link-owner"))?.email).toBe(ANA);
     cases += 3;
+  });
+
+  test("the connect_calendar tool takes expected_email too: hinted, and another account is refused", async () => {
+    const started = await tool(stack, "connect_calendar", { customer_id: "tool-owner", expected_email: ANA });
+    const url = String(started.structuredContent?.authorization_url);
+    expect(new URL(url).searchParams.get("login_hint")).toBe(ANA);
+    const refused = await consentAs(EVE, url);
+    expect(await refused.json()).toMatchObject({ error: { code: "account_mismatch" } });
+    expect(await stored("tool-owner")).toBeNull();
+    const malformed = await tool(stack, "connect_calendar", {
+      customer_id: "tool-owner",
+      expected_email: "nope",
+    });
+    expect(outcomeOf(malformed)).toBe("invalid_argument");
+    cases += 1;
   });
 
   test("expected_email that is not an address is invalid_argument", async () => {

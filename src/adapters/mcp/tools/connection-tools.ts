@@ -14,7 +14,7 @@ export const connectCalendar: McpTool = defineTool({
   input: z.object({
     customer_id: customerIdArg,
     login_hint: z.string().optional().describe("The user's Google address, to pre-select that account"),
-    expected_email: z.string().optional().describe("Only this Google account may complete the link"),
+    expected_email: z.email().optional().describe("Only this Google account may complete the link"),
   }),
   output: z.object({
     customer_id: z.string(),
