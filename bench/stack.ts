@@ -74,6 +74,7 @@ export async function startStack(): Promise<Stack> {
     // spends, so the limiters still run on every call but never refuse one.
     CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: "1000000",
     CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: "10000000",
+    CALENDAR_SERVER_RATE_LIMIT_OAUTH: "0",
     ...extra,
   });
 

@@ -23,6 +23,7 @@ import { IDEMPOTENCY_RETENTION_MS } from "../domain/ports/idempotency-records.ts
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
+import { ConfirmConnection } from "../domain/services/confirm-connection.ts";
 import { ConnectCalendar } from "../domain/services/connect-calendar.ts";
 import { DisconnectCalendar } from "../domain/services/disconnect-calendar.ts";
 import { FindAvailableSlots } from "../domain/services/find-available-slots.ts";
@@ -46,6 +47,8 @@ export interface ComposeOptions {
 /** Every domain service, one per verb: what the HTTP endpoints, the MCP tools and the CLI drive. */
 export interface Services extends McpServices {
   refresh: RefreshToken;
+  /** Present when CALENDAR_SERVER_CONNECT_CONFIRM_URL is set. */
+  confirmConnection?: ConfirmConnection;
 }
 
 export interface ComposedServer {
@@ -61,7 +64,11 @@ export interface ComposedServer {
 export async function composeServer(config: Config, options: ComposeOptions = {}): Promise<ComposedServer> {
   const logger = options.logger ?? new JsonLineLogger({ level: config.server.logLevel });
   const clock = options.clock ?? new SystemClock();
-  const storage = options.storage ?? (await openStorage(config));
+  const storage =
+    options.storage ??
+    (await openStorage(config, config.storage.type, {
+      onLockLost: (purpose) => logger.log("warn", "lock_lost", { purpose }),
+    }));
   const { pending } = storage;
   const metrics = new ServerMetrics();
   const services = composeServices(config, storage, { logger, clock, metrics });
@@ -70,9 +77,11 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     ...services,
     logger,
     apiKeys: config.server.apiKeys,
+    connectConfirmUrl: config.server.connectConfirmUrl,
     maxBodyBytes: config.server.maxBodyBytes,
     health: () => checkHealth(storage),
     onRequest: metrics.onRequest,
+    oauthLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitOAuth }),
     publicApps: { "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }) },
     protectedApps: {
       "/mcp": createMcpApp({
@@ -90,6 +99,12 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
 
   const purge = setInterval(() => {
     pending.purgeExpired(clock.now()).catch(() => undefined);
+    services.confirmConnection?.sweep(clock.now()).then(
+      (discarded) => {
+        if (discarded > 0) logger.log("info", "held_connections_discarded", { count: discarded });
+      },
+      () => undefined,
+    );
   }, 60_000);
   purge.unref();
   // Idempotency records outlive any client's retries by far: an hourly sweep keeps the store bounded.
@@ -119,7 +134,7 @@ export function composeServices(
   storage: Storage,
   options: { logger: Logger; clock: Clock; metrics?: ServerMetrics },
 ): Services {
-  const { vault, pending, lock } = storage;
+  const { vault, pending, pendingConnections, lock } = storage;
   const { logger, clock, metrics } = options;
   const oauth = new ArcticGoogleOAuthProvider(config.google, clock, metrics?.onGoogleCall);
   const clients = oauthClients(config);
@@ -136,8 +151,20 @@ export function composeServices(
   });
   const calendar = calendarGateway(config, logger, metrics);
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
+  const confirmConnection =
+    config.server.connectConfirmUrl === null
+      ? undefined
+      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock });
   return {
-    connect: new ConnectCalendar({ oauth, pending, vault, lock, clock }),
+    connect: new ConnectCalendar({
+      oauth,
+      pending,
+      vault,
+      lock,
+      clock,
+      ...(confirmConnection === undefined ? {} : { confirmation: confirmConnection }),
+    }),
+    ...(confirmConnection === undefined ? {} : { confirmConnection }),
     refresh,
     disconnect: new DisconnectCalendar({ vault, oauth, lock }),
     status: new GetConnectionStatus({ vault, clients }),

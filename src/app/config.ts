@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { RetryPolicy } from "../adapters/google/outbound-call.ts";
 import type { LogLevel } from "../adapters/logging/logger.ts";
-import { InvalidEncryptionKeyError, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
+import {
+  InvalidEncryptionKeyError,
+  isTrivialKey,
+  parseEncryptionKey,
+} from "../adapters/vault/encryption-keys.ts";
 
 /**
  * The server's whole configuration, parsed once from the environment at start-up. A bad value
@@ -26,8 +30,15 @@ export interface Config {
     rateLimitPerCustomer: number;
     /** MCP requests per API key per minute (token bucket, per instance); 0 disables. */
     rateLimitPerApiKey: number;
+    /** /oauth/* requests per minute per API key, and per client address on the callback; 0 disables. */
+    rateLimitOAuth: number;
     /** Least level of the JSON log lines written to stdout. */
     logLevel: LogLevel;
+    /**
+     * When set, a consent is held until the backend confirms it: the browser is sent here with
+     * connect_code and customer_id, and the backend calls POST /oauth/confirm.
+     */
+    connectConfirmUrl: string | null;
   };
   google: {
     clientId: string;
@@ -162,20 +173,35 @@ function isOrigin(value: string): boolean {
 }
 
 const environment = z.object({
-  NODE_ENV: optionalText,
+  // Exact values only: "Production" or "prod" must not quietly start the sandbox.
+  NODE_ENV: z
+    .string()
+    .trim()
+    .transform((value) => (value === "" ? undefined : value))
+    .pipe(
+      z
+        .enum(["production", "development", "test"], {
+          error: "must be production, development or test (exactly, lowercase)",
+        })
+        .optional(),
+    )
+    .optional(),
   CALENDAR_SERVER_PORT: port.default(60000),
   CALENDAR_SERVER_HOSTNAME: optionalText,
   CALENDAR_SERVER_BASE_URL: url.optional(),
-  CALENDAR_SERVER_API_KEYS: list(/,/).refine(
-    (keys) => keys.every((key) => key.length >= 16),
-    "every key must be at least 16 characters",
-  ),
+  CALENDAR_SERVER_API_KEYS: list(/,/)
+    .refine((keys) => keys.every((key) => key.length >= 16), "every key must be at least 16 characters")
+    // A key with a space or newline inside is a paste error; a client could never send it intact.
+    .refine((keys) => keys.every((key) => !/\s/.test(key)), "a key must not contain whitespace"),
   CALENDAR_SERVER_ALLOWED_ORIGINS: origins,
   CALENDAR_SERVER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65536),
   // Google allows 600 Calendar requests a minute per user and 10,000 per project; a tool call
   // makes one to three of them.
   CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: z.coerce.number().int().min(0).max(1_000_000).default(120),
   CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).max(10_000_000).default(3000),
+  // Connecting is rare: a person opens a link. This bounds scripted abuse of /oauth/*.
+  CALENDAR_SERVER_RATE_LIMIT_OAUTH: z.coerce.number().int().min(0).max(10_000_000).default(300),
+  CALENDAR_SERVER_CONNECT_CONFIRM_URL: url.optional(),
   CALENDAR_SERVER_DATA_DIR: z.string().trim().min(1).default("./data"),
   // No line is logged below info, so debug is not offered.
   CALENDAR_SERVER_LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
@@ -255,7 +281,9 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       maxBodyBytes: e.CALENDAR_SERVER_MAX_BODY_BYTES,
       rateLimitPerCustomer: e.CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER,
       rateLimitPerApiKey: e.CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY,
+      rateLimitOAuth: e.CALENDAR_SERVER_RATE_LIMIT_OAUTH,
       logLevel: e.CALENDAR_SERVER_LOG_LEVEL,
+      connectConfirmUrl: e.CALENDAR_SERVER_CONNECT_CONFIRM_URL ?? null,
     },
     google: {
       clientId: e.GOOGLE_OAUTH_CLIENT_ID ?? "",
@@ -341,6 +369,12 @@ function completenessProblems(
   if (config.encryption.key === null) {
     add("TOKEN_ENCRYPTION_KEY", "is required in production (generate one: bun run cli keygen)");
   }
+  if (config.encryption.key !== null && isTrivialKey(config.encryption.key)) {
+    add(
+      "TOKEN_ENCRYPTION_KEY",
+      "is a trivial key (all zero, repeated or patterned bytes); generate a random one: bun run cli keygen",
+    );
+  }
   if (config.server.apiKeys.length === 0) {
     add("CALENDAR_SERVER_API_KEYS", "is required in production (at least one key)");
   }
@@ -350,6 +384,9 @@ function completenessProblems(
   // An unset redirect URI is derived from the base URL: the base URL is what the operator set.
   if (!isHttpsOrLoopback(google.redirectUri) && (facts.redirectUriSet || !baseUrlInsecure)) {
     add("GOOGLE_OAUTH_REDIRECT_URI", httpsProblem);
+  }
+  if (config.server.connectConfirmUrl !== null && !isHttpsOrLoopback(config.server.connectConfirmUrl)) {
+    add("CALENDAR_SERVER_CONNECT_CONFIRM_URL", httpsProblem);
   }
   return problems;
 }

@@ -4,20 +4,24 @@ import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-loc
 import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
 import { PostgresIdempotencyRecords } from "../adapters/postgres/postgres-idempotency-records.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
+import { PostgresPendingConnections } from "../adapters/postgres/postgres-pending-connections.ts";
 import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
 import { InProcessCustomerLock } from "../adapters/system/in-process-customer-lock.ts";
 import { EncryptedFileIdempotencyRecords } from "../adapters/vault/encrypted-file-idempotency-records.ts";
 import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-file-pending-authorizations.ts";
+import { EncryptedFilePendingConnections } from "../adapters/vault/encrypted-file-pending-connections.ts";
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";
 import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqliteIdempotencyRecords } from "../adapters/vault/sqlite-idempotency-records.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
+import { SqlitePendingConnections } from "../adapters/vault/sqlite-pending-connections.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
-import type { CustomerLock } from "../domain/ports/customer-lock.ts";
+import type { CustomerLock, LockPurpose } from "../domain/ports/customer-lock.ts";
 import type { IdempotencyRecords } from "../domain/ports/idempotency-records.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
+import type { PendingConnections } from "../domain/ports/pending-connections.ts";
 import type { TokenVault } from "../domain/ports/token-vault.ts";
 import { type Config, ConfigError } from "./config.ts";
 
@@ -25,6 +29,8 @@ import { type Config, ConfigError } from "./config.ts";
 export interface Storage {
   vault: TokenVault & ResealableVault;
   pending: PendingAuthorizations;
+  /** Consents held until the backend confirms them (CALENDAR_SERVER_CONNECT_CONFIRM_URL). */
+  pendingConnections: PendingConnections;
   lock: CustomerLock;
   /** Bookings' idempotency keys, in the same store so they hold across instances and restarts. */
   idempotency: IdempotencyRecords;
@@ -33,10 +39,16 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+export interface StorageOptions {
+  /** Hears of a PostgreSQL lock lost while its work ran (the work then writes nothing). */
+  onLockLost?: (purpose: LockPurpose) => void;
+}
+
 /** Open the store named by TOKEN_STORAGE_TYPE, sealing with the configured keys. */
 export async function openStorage(
   config: Config,
   type: Config["storage"]["type"] = config.storage.type,
+  options: StorageOptions = {},
 ): Promise<Storage> {
   const key = config.encryption.key;
   if (key === null) throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required to open the token store");
@@ -49,6 +61,7 @@ export async function openStorage(
       return {
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
+        pendingConnections: new SqlitePendingConnections(db, sealer),
         lock: new InProcessCustomerLock(),
         idempotency: new SqliteIdempotencyRecords(db, sealer),
         ping: async () => {
@@ -63,6 +76,7 @@ export async function openStorage(
       return {
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
+        pendingConnections: new EncryptedFilePendingConnections({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
         idempotency: new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer }),
         ping: async () => {
@@ -83,8 +97,12 @@ export async function openStorage(
       return {
         vault: new PostgresTokenVault(db, sealer),
         pending: new PostgresPendingAuthorizations(db, sealer),
+        pendingConnections: new PostgresPendingConnections(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
-        lock: new PostgresCustomerLock(db),
+        lock: new PostgresCustomerLock(
+          db,
+          options.onLockLost === undefined ? {} : { onLost: options.onLockLost },
+        ),
         idempotency: new PostgresIdempotencyRecords(db, sealer),
         ping: () => db.ping(),
         close: () => db.close(),

@@ -67,4 +67,6 @@ export interface PendingAuthorization {
   customerId: CustomerId;
   codeVerifier: string;
   expiresAt: Date;
+  /** Only this Google account may complete it (compared case-insensitively). */
+  expectedEmail?: string;
 }

@@ -42,7 +42,13 @@ export type DomainErrorCode =
   /** Google asks the user to approve this call first (details: message, form, approval_token) */
   | "approval_required"
   /** the user declined or cancelled an approval Google asked for */
-  | "approval_declined";
+  | "approval_declined"
+  /** the consent came from another Google account than the one the link was made for */
+  | "account_mismatch"
+  /** Google granted no refresh token for a newly connected account */
+  | "missing_refresh_token"
+  /** the connect code is unknown, expired or already used */
+  | "invalid_connect_code";
 
 export interface DomainErrorOptions {
   /** Machine-readable extras a caller can act on (conflicts, retry hint, authorization URL). */

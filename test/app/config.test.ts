@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { ConfigError, DEFAULT_SCOPES, loadConfig } from "../../src/app/config.ts";
 
-const KEY = Buffer.alloc(32, 7).toString("base64");
+const KEY = createHash("sha256").update("config test key").digest("base64");
 const API_KEY = "k".repeat(32);
 const production = {
   NODE_ENV: "production",

@@ -70,13 +70,12 @@ describe("ConnectCalendar", () => {
     expect(await vault.get(customer("user-a"))).toBeNull();
   });
 
-  test("a refusal consumes the state and names the customer", async () => {
+  test("a refusal consumes the state and does not name the customer (the callback is public)", async () => {
     const { connect } = setUp();
     const started = await connect.start(customer("user-9"));
-    expect(await connect.refusal(started.state, "access_denied")).toMatchObject({
-      code: "access_denied",
-      details: { customer_id: "user-9" },
-    });
+    const refused = await connect.refusal(started.state, "access_denied");
+    expect(refused).toMatchObject({ code: "access_denied", details: { google_error: "access_denied" } });
+    expect(JSON.stringify(refused)).not.toContain("user-9");
     await expect(connect.refusal(started.state, "access_denied")).rejects.toMatchObject({
       code: "invalid_state",
     });
@@ -128,5 +127,100 @@ describe("ConnectCalendar", () => {
     const second = await connect.start(customer());
     await connect.complete(second.state, oauth.issueCode(verifierOf(second.authorizationUrl)));
     expect((await vault.get(customer()))?.tokens.refreshToken).toBe(original ?? "missing");
+  });
+});
+
+describe("ConnectCalendar: the right account, and only one per record", () => {
+  test("expected_email is the login hint; consent by that account (any case) connects", async () => {
+    const { connect, oauth, vault } = setUp();
+    const started = await connect.start(customer("ana"), undefined, "Ana@Example.com");
+    expect(new URL(started.authorizationUrl).searchParams.get("login_hint")).toBe("Ana@Example.com");
+    const code = oauth.issueCode(verifierOf(started.authorizationUrl), "ana@example.com");
+    await connect.complete(started.state, code);
+    expect((await vault.get(customer("ana")))?.email).toBe("ana@example.com");
+  });
+
+  test("consent by another account than expected_email: account_mismatch, nothing stored, the new grant revoked", async () => {
+    const { connect, oauth, vault } = setUp();
+    const started = await connect.start(customer("ana"), undefined, "ana@example.com");
+    const code = oauth.issueCode(verifierOf(started.authorizationUrl), "eve@example.com");
+    await expect(connect.complete(started.state, code)).rejects.toMatchObject({ code: "account_mismatch" });
+    expect(await vault.get(customer("ana"))).toBeNull();
+    expect(oauth.revoked).toHaveLength(1);
+    expect(oauth.revoked[0]).toStartWith("refresh-");
+  });
+
+  test("a reconnect to another account replaces the whole record and revokes the replaced grant", async () => {
+    const { connect, oauth, vault } = setUp();
+    const first = await connect.start(customer("ana"));
+    await connect.complete(
+      first.state,
+      oauth.issueCode(verifierOf(first.authorizationUrl), "old@example.com"),
+    );
+    const old = await vault.get(customer("ana"));
+    const second = await connect.start(customer("ana"));
+    await connect.complete(
+      second.state,
+      oauth.issueCode(verifierOf(second.authorizationUrl), "new@example.com"),
+    );
+    const now = await vault.get(customer("ana"));
+    expect(now?.email).toBe("new@example.com");
+    expect(now?.tokens.refreshToken).not.toBe(old?.tokens.refreshToken ?? "");
+    expect(oauth.revoked).toEqual([old?.tokens.refreshToken ?? "missing"]);
+  });
+
+  test("another account without a refresh token: missing_refresh_token, the old record untouched", async () => {
+    const { connect, oauth, vault } = setUp();
+    const first = await connect.start(customer("ana"));
+    await connect.complete(
+      first.state,
+      oauth.issueCode(verifierOf(first.authorizationUrl), "old@example.com"),
+    );
+    const old = await vault.get(customer("ana"));
+    const exchange = oauth.exchangeCode.bind(oauth);
+    oauth.exchangeCode = async (code, verifier) => ({
+      ...(await exchange(code, verifier)),
+      refreshToken: null,
+    });
+    const second = await connect.start(customer("ana"));
+    const code = oauth.issueCode(verifierOf(second.authorizationUrl), "new@example.com");
+    await expect(connect.complete(second.state, code)).rejects.toMatchObject({
+      code: "missing_refresh_token",
+    });
+    expect(await vault.get(customer("ana"))).toEqual(old);
+    expect(oauth.revoked).toEqual([]);
+  });
+
+  test("a first connection without a refresh token is missing_refresh_token, nothing stored", async () => {
+    const { connect, oauth, vault } = setUp();
+    const exchange = oauth.exchangeCode.bind(oauth);
+    oauth.exchangeCode = async (code, verifier) => ({
+      ...(await exchange(code, verifier)),
+      refreshToken: null,
+    });
+    const started = await connect.start(customer("ana"));
+    const code = oauth.issueCode(verifierOf(started.authorizationUrl));
+    await expect(connect.complete(started.state, code)).rejects.toMatchObject({
+      code: "missing_refresh_token",
+    });
+    expect(await vault.get(customer("ana"))).toBeNull();
+  });
+
+  test("the replaced grant is kept when another customer holds the same account", async () => {
+    const { connect, oauth, vault } = setUp();
+    for (const who of ["ana", "bea"]) {
+      const started = await connect.start(customer(who));
+      await connect.complete(
+        started.state,
+        oauth.issueCode(verifierOf(started.authorizationUrl), "shared@example.com"),
+      );
+    }
+    const again = await connect.start(customer("ana"));
+    await connect.complete(
+      again.state,
+      oauth.issueCode(verifierOf(again.authorizationUrl), "own@example.com"),
+    );
+    expect(oauth.revoked).toEqual([]);
+    expect((await vault.get(customer("bea")))?.email).toBe("shared@example.com");
   });
 });

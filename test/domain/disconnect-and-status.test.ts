@@ -31,6 +31,23 @@ describe("DisconnectCalendar", () => {
     expect(result).toEqual({ customerId: customer(), revoked: false, deleted: true });
     expect(await world.vault.get(customer())).toBeNull();
   });
+
+  test("a grant another customer holds (same Google account) is not revoked, and says why", async () => {
+    const world = fakeWorld();
+    await world.vault.put(aConnection({ customerId: customer("ana"), email: "Shared@Example.com" }));
+    await world.vault.put(aConnection({ customerId: customer("bea"), email: "shared@example.com" }));
+    const result = await new DisconnectCalendar(world).execute(customer("ana"));
+    expect(result).toEqual({
+      customerId: customer("ana"),
+      revoked: false,
+      deleted: true,
+      keptReason: "shared_with_other_customers",
+    });
+    expect(world.oauth.revoked).toEqual([]);
+    expect((await new GetConnectionStatus(world).execute(customer("bea"))).connected).toBe(true);
+    // The last holder's disconnect does revoke.
+    expect((await new DisconnectCalendar(world).execute(customer("bea"))).revoked).toBe(true);
+  });
 });
 
 describe("GetConnectionStatus", () => {

@@ -74,7 +74,12 @@ describe.each(storages)("OAuth connect flow end to end (%s)", (storage) => {
       method: "POST",
       body: JSON.stringify({ customer_id: "user-123" }),
     });
-    expect(await disconnect.json()).toEqual({ success: true, customer_id: "user-123", revoked: true });
+    expect(await disconnect.json()).toEqual({
+      success: true,
+      customer_id: "user-123",
+      revoked: true,
+      revoked_at_google: true,
+    });
     expect(emulator.state.counters.revocations).toBe(1);
     expect([...emulator.state.refreshTokens.values()].every((token) => token.revoked)).toBe(true);
     const gone = (await (await stack.call("/oauth/status/user-123")).json()) as Record<string, unknown>;

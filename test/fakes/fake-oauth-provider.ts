@@ -36,6 +36,7 @@ export class FakeOAuthProvider implements OAuthProvider {
     const url = new URL("https://accounts.example.test/auth");
     url.searchParams.set("state", request.state);
     url.searchParams.set("verifier_for_tests", request.codeVerifier);
+    if (request.loginHint !== undefined) url.searchParams.set("login_hint", request.loginHint);
     return url.toString();
   }
 

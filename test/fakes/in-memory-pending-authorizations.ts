@@ -1,11 +1,18 @@
 import type { PendingAuthorization } from "../../src/domain/connection.ts";
-import type { PendingAuthorizations } from "../../src/domain/ports/pending-authorizations.ts";
+import {
+  MAX_PENDING_PER_CUSTOMER,
+  type PendingAuthorizations,
+} from "../../src/domain/ports/pending-authorizations.ts";
 
 export class InMemoryPendingAuthorizations implements PendingAuthorizations {
   readonly #byState = new Map<string, PendingAuthorization>();
 
   async save(pending: PendingAuthorization): Promise<void> {
     this.#byState.set(pending.state, { ...pending });
+    const others = [...this.#byState.values()]
+      .filter((entry) => entry.customerId === pending.customerId && entry.state !== pending.state)
+      .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
+    for (const old of others.slice(MAX_PENDING_PER_CUSTOMER - 1)) this.#byState.delete(old.state);
   }
 
   async take(state: string): Promise<PendingAuthorization | null> {

@@ -39,6 +39,15 @@ export class InMemoryTokenVault implements TokenVault, ResealableVault {
     }
   }
 
+  async update(connection: Connection): Promise<boolean> {
+    const present =
+      this.#sealer === undefined
+        ? this.#plain.has(connection.customerId)
+        : this.#sealed.has(connection.customerId);
+    if (present) await this.put(connection);
+    return present;
+  }
+
   async delete(customerId: CustomerId): Promise<boolean> {
     return this.#sealer === undefined ? this.#plain.delete(customerId) : this.#sealed.delete(customerId);
   }

@@ -34,6 +34,7 @@ export async function fuzzStack(): Promise<Stack> {
   const stack = await startStack("sqlite", {
     CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: "0",
     CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: "0",
+    CALENDAR_SERVER_RATE_LIMIT_OAUTH: "0",
     // Generous: the emulator shares this busy process, and a Google timeout (a correct 502) under
     // load would be counted as a server error that no input caused.
     GOOGLE_HTTP_TIMEOUT_MS: "30000",

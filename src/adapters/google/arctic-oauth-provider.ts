@@ -90,7 +90,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
           this.#client.validateAuthorizationCode(this.#settings.tokenUrl, code, codeVerifier),
         ),
       );
-      return this.#granted(tokens, this.#settings.clientId);
+      return this.#granted(tokens, "exchange", this.#settings.clientId);
     } catch (error) {
       throw translate(error, "exchange");
     }
@@ -114,7 +114,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
           ),
         ),
       );
-      return this.#granted(tokens, issuer);
+      return this.#granted(tokens, "refresh", issuer);
     } catch (error) {
       throw translate(error, "refresh");
     }
@@ -137,7 +137,7 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
     }
   }
 
-  #granted(tokens: OAuth2Tokens, clientId: string): GrantedTokens {
+  #granted(tokens: OAuth2Tokens, operation: "exchange" | "refresh", clientId: string): GrantedTokens {
     let accessToken: string;
     let expiresInSeconds: number;
     try {
@@ -148,9 +148,18 @@ export class ArcticGoogleOAuthProvider implements OAuthProvider {
         cause,
       });
     }
+    // An empty token would be stored and then fail every call: refuse the answer instead.
+    if (accessToken === "") {
+      throw new DomainError("google_unavailable", "Google's token answer has an empty access_token");
+    }
+    const refreshToken = tokens.hasRefreshToken() ? tokens.refreshToken() : null;
+    if (refreshToken === "" && operation === "exchange") {
+      throw new DomainError("google_unavailable", "Google's token answer has an empty refresh_token");
+    }
     return {
       accessToken,
-      refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null,
+      // On refresh an empty one is as good as none: the stored refresh token stays.
+      refreshToken: refreshToken === "" ? null : refreshToken,
       expiresAt: new Date(this.#clock.now().getTime() + expiresInSeconds * 1000),
       scopes: tokens.hasScopes() ? tokens.scopes().filter((scope) => scope !== "") : null,
       email: emailFrom(tokens),

@@ -1,5 +1,11 @@
 import { calendar, type calendar_v3, type MethodOptions } from "@googleapis/calendar";
-import type { CalendarEvent, CalendarSummary, EventDraft, SendUpdates } from "../../domain/calendar.ts";
+import type {
+  CalendarEvent,
+  CalendarSummary,
+  EventDraft,
+  Interval,
+  SendUpdates,
+} from "../../domain/calendar.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type {
   CalendarGateway,
@@ -72,6 +78,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
 
   /** Read from an event listing: it needs only the events scope, unlike calendars.get. */
   async getTimeZone(accessToken: string, calendarId: string): Promise<string> {
+    requireResolvableIds(calendarId);
     const answer = await this.#call("events.list", () =>
       this.#api.events.list(
         { calendarId, maxResults: 1, fields: "timeZone" },
@@ -86,6 +93,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
   }
 
   async listEvents(accessToken: string, calendarId: string, query: EventQuery): Promise<EventPage> {
+    requireResolvableIds(calendarId);
     const answer = await this.#call("events.list", () =>
       this.#api.events.list(
         {
@@ -109,6 +117,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
   }
 
   async getEvent(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent> {
+    requireResolvableIds(calendarId, eventId);
     const answer = await this.#call("events.get", () =>
       this.#api.events.get({ calendarId, eventId }, this.#options(accessToken, true)),
     );
@@ -132,10 +141,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
     );
     const result: FreeBusyAnswer = new Map();
     for (const [id, entry] of Object.entries(answer.data.calendars ?? {})) {
-      const busy = (entry.busy ?? []).map((period) => ({
-        start: new Date(period.start ?? ""),
-        end: new Date(period.end ?? ""),
-      }));
+      const busy = (entry.busy ?? []).map((period) => busyPeriod(period.start, period.end));
       const reason = entry.errors?.[0]?.reason;
       result.set(id, typeof reason === "string" ? { busy, error: reason } : { busy });
     }
@@ -148,6 +154,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
     draft: EventDraft,
     options: InsertOptions,
   ): Promise<CalendarEvent> {
+    requireResolvableIds(calendarId);
     const requestBody = toEventResource(draft);
     if (options.eventId !== undefined) requestBody.id = options.eventId;
     if (options.addMeetLink === true)
@@ -170,9 +177,18 @@ export class GoogleCalendarGateway implements CalendarGateway {
           ),
         { backend: "rest", operation: "events.insert" },
       );
-      return toCalendarEvent(calendarId, readable(answer, "events.insert").data);
+      const created = readable(answer, "events.insert").data;
+      // An answer without an id names no event: a caller could neither find nor cancel it.
+      if (typeof created.id !== "string" || created.id === "") {
+        throw new DomainError(
+          "google_unavailable",
+          "Google Calendar answered events.insert without an event id",
+        );
+      }
+      return toCalendarEvent(calendarId, created);
     } catch (error) {
       // A 409 on a retry means our first attempt got through but its answer was lost.
+      if (error instanceof DomainError) throw error;
       if (retryable && statusOf(error) === 409 && retriesSoFar(error) > 0 && options.eventId !== undefined) {
         return this.getEvent(accessToken, calendarId, options.eventId);
       }
@@ -187,6 +203,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
     changes: PatchChanges,
     options: PatchOptions,
   ): Promise<CalendarEvent> {
+    requireResolvableIds(calendarId, eventId);
     const ifMatch: Record<string, string> = options.etag === undefined ? {} : { "If-Match": options.etag };
     const requestOptions = this.#options(accessToken, false, ifMatch);
     const answer = await this.#call("events.patch", () =>
@@ -204,6 +221,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
     eventId: string,
     options: { sendUpdates?: SendUpdates },
   ): Promise<void> {
+    requireResolvableIds(calendarId, eventId);
     try {
       await observed(
         this.#observe,
@@ -240,6 +258,44 @@ export class GoogleCalendarGateway implements CalendarGateway {
     }
     return readable(answer, what);
   }
+}
+
+/**
+ * "." and ".." are path segments a URL resolves away: sent, they would reach another resource
+ * (or none) and look like an outage. No calendar or event has such an id, so they are unknown.
+ * @throws DomainError not_found
+ */
+function requireResolvableIds(calendarId: string, eventId?: string): void {
+  for (const [field, id] of [
+    ["calendar_id", calendarId],
+    ["event_id", eventId],
+  ] as const) {
+    if (id === "" || id === "." || id === "..") {
+      throw new DomainError(
+        "not_found",
+        `No ${field === "event_id" ? "event" : "calendar"} has the id "${id}"`,
+        {
+          details: { [field]: id },
+        },
+      );
+    }
+  }
+}
+
+/**
+ * A busy period whose times do not parse could hide a clash: the conflict check must fail
+ * closed, not book into it.
+ * @throws DomainError google_unavailable
+ */
+function busyPeriod(start: string | null | undefined, end: string | null | undefined): Interval {
+  const interval = { start: new Date(start ?? ""), end: new Date(end ?? "") };
+  if (Number.isNaN(interval.start.getTime()) || Number.isNaN(interval.end.getTime())) {
+    throw new DomainError(
+      "google_unavailable",
+      "Google Calendar answered freebusy.query with unreadable busy times",
+    );
+  }
+  return interval;
 }
 
 /**

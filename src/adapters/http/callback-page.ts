@@ -6,6 +6,7 @@ export type CallbackOutcome =
   | { kind: "connected"; email: string | null }
   | { kind: "denied" }
   | { kind: "expired" }
+  | { kind: "mismatch" }
   | { kind: "failed" };
 
 const TEXT = {
@@ -13,6 +14,10 @@ const TEXT = {
     connectedTitle: "Google Calendar conectado",
     connectedBody: (email: string | null) =>
       email === null ? "Tu cuenta de Google quedó conectada." : `Conectamos la cuenta de Google ${email}.`,
+    undo: "¿No era la cuenta correcta? Pide al asistente que desconecte tu calendario, o retira el acceso en https://myaccount.google.com/permissions.",
+    mismatchTitle: "Esa no es la cuenta esperada",
+    mismatchBody:
+      "Este enlace era para otra cuenta de Google, así que no se conectó nada y el permiso recién dado se retiró. Inicia sesión con la cuenta correcta y pide al asistente un enlace nuevo.",
     deniedTitle: "Google Calendar no conectado",
     deniedBody:
       "No diste permiso para acceder a tu calendario, así que no se conectó nada. Si fue un error, pide al asistente un enlace nuevo.",
@@ -27,6 +32,10 @@ const TEXT = {
     connectedTitle: "Google Calendar connected",
     connectedBody: (email: string | null) =>
       email === null ? "Your Google account is connected." : `We connected the Google account ${email}.`,
+    undo: "Not the right account? Ask the assistant to disconnect your calendar, or remove the access at https://myaccount.google.com/permissions.",
+    mismatchTitle: "That is not the expected account",
+    mismatchBody:
+      "This link was made for another Google account, so nothing was connected and the access just granted was withdrawn. Sign in with the right account and ask the assistant for a new link.",
     deniedTitle: "Google Calendar not connected",
     deniedBody:
       "You did not allow access to your calendar, so nothing was connected. If that was a mistake, ask the assistant for a new link.",
@@ -61,7 +70,9 @@ export function renderCallbackPage(outcome: CallbackOutcome, language: Language)
         ? [text.deniedTitle, text.deniedBody, false]
         : outcome.kind === "expired"
           ? [text.expiredTitle, text.expiredBody, false]
-          : [text.failedTitle, text.failedBody, false];
+          : outcome.kind === "mismatch"
+            ? [text.mismatchTitle, text.mismatchBody, false]
+            : [text.failedTitle, text.failedBody, false];
   return `<!doctype html>
 <html lang="${language}">
 <head>
@@ -83,7 +94,7 @@ strong{overflow-wrap:anywhere}
 <main role="main" data-outcome="${outcome.kind}">
 <h1><span class="mark ${ok ? "ok" : "no"}" aria-hidden="true">${ok ? "&#10003;" : "&#10005;"}</span>${escapeHtml(title)}</h1>
 <p>${emphasise(escapeHtml(body), outcome.kind === "connected" ? outcome.email : null)}</p>
-<p>${escapeHtml(text.back)}</p>
+${outcome.kind === "connected" ? `<p>${escapeHtml(text.undo)}</p>\n` : ""}<p>${escapeHtml(text.back)}</p>
 </main>
 </body>
 </html>

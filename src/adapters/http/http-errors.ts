@@ -23,6 +23,9 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   duplicate_event: 409,
   approval_required: 403,
   approval_declined: 403,
+  account_mismatch: 403,
+  missing_refresh_token: 400,
+  invalid_connect_code: 400,
 };
 
 /** An HTTP-level error with a stable code, raised by middleware and handlers, mapped in onError. */

@@ -12,6 +12,12 @@ const customerId = z
 export const authorizeRequest = z.object({
   customer_id: customerId,
   login_hint: z.email().optional().describe("Pre-select this Google account on the consent page"),
+  expected_email: z
+    .email()
+    .optional()
+    .describe(
+      "Only this Google account may complete the link (also pre-selected); another is refused with account_mismatch and its grant revoked",
+    ),
 });
 
 export const authorizeResponse = z.object({
@@ -22,10 +28,32 @@ export const authorizeResponse = z.object({
 
 export const disconnectRequest = z.object({ customer_id: customerId });
 
+export const confirmRequest = z.object({
+  connect_code: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe("The single-use code the browser brought to CALENDAR_SERVER_CONNECT_CONFIRM_URL"),
+});
+
+export const confirmResponse = z.object({
+  success: z.literal(true),
+  customer_id: z.string(),
+  calendar_email: z.string().nullable().describe("The Google account now connected"),
+  scopes: z.array(z.string()).describe("Scopes the user granted"),
+});
+
 export const disconnectResponse = z.object({
   success: z.literal(true),
   customer_id: z.string(),
   revoked: z.boolean().describe("Google confirmed the grant is revoked"),
+  revoked_at_google: z.boolean().describe("Same as revoked"),
+  reason: z
+    .literal("shared_with_other_customers")
+    .optional()
+    .describe(
+      "Why the grant was left alone at Google: another customer is connected to the same Google account",
+    ),
 });
 
 export const callbackResponse = z.object({

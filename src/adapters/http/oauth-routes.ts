@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { parseCustomerId } from "../../domain/customer-id.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
+import type { ConfirmConnection } from "../../domain/services/confirm-connection.ts";
 import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
 import type { DisconnectCalendar } from "../../domain/services/disconnect-calendar.ts";
 import type { GetConnectionStatus } from "../../domain/services/get-connection-status.ts";
@@ -10,13 +11,17 @@ import { toStatusResponse } from "../shared/connection-status.ts";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
 import { type CallbackOutcome, preferredLanguage, renderCallbackPage } from "./callback-page.ts";
 import { describeError, HttpError } from "./http-errors.ts";
-import { authorizeRequest, disconnectRequest } from "./http-schemas.ts";
+import { authorizeRequest, confirmRequest, disconnectRequest } from "./http-schemas.ts";
 
 export interface OAuthRouteDeps {
   connect: ConnectCalendar;
   disconnect: DisconnectCalendar;
   status: GetConnectionStatus;
   logger: Logger;
+  /** Confirmation by the backend (with connectConfirmUrl); absent: consents are stored at once. */
+  confirmConnection?: ConfirmConnection;
+  /** Where the browser goes after consent when confirmation is on. */
+  connectConfirmUrl?: string | null;
 }
 
 const CONNECTED_MESSAGE = "Google Calendar conectado exitosamente";
@@ -27,7 +32,11 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
 
   app.post("/authorize", async (c) => {
     const body = await readJson(c, authorizeRequest);
-    const started = await deps.connect.start(parseCustomerId(body.customer_id), body.login_hint);
+    const started = await deps.connect.start(
+      parseCustomerId(body.customer_id),
+      body.login_hint,
+      body.expected_email,
+    );
     return c.json({
       authorization_url: started.authorizationUrl,
       state: started.state,
@@ -45,6 +54,30 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
     return c.json(toStatusResponse(status));
   });
 
+  app.post("/confirm", async (c) => {
+    const confirmation = deps.confirmConnection;
+    if (confirmation === undefined) {
+      throw new HttpError(
+        404,
+        "not_found",
+        "Connection confirmation is off (CALENDAR_SERVER_CONNECT_CONFIRM_URL is not set)",
+      );
+    }
+    const body = await readJson(c, confirmRequest);
+    const done = await confirmation.confirm(body.connect_code);
+    deps.logger.log("info", "calendar_connected", {
+      customer_id: done.customerId,
+      scopes: done.scopes,
+      confirmed: true,
+    });
+    return c.json({
+      success: true,
+      customer_id: done.customerId,
+      calendar_email: done.email,
+      scopes: done.scopes,
+    });
+  });
+
   app.post("/disconnect", async (c) => {
     const body = await readJson(c, disconnectRequest);
     const result = await deps.disconnect.execute(parseCustomerId(body.customer_id));
@@ -53,7 +86,13 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
       revoked: result.revoked,
       deleted: result.deleted,
     });
-    return c.json({ success: true, customer_id: result.customerId, revoked: result.revoked });
+    return c.json({
+      success: true,
+      customer_id: result.customerId,
+      revoked: result.revoked,
+      revoked_at_google: result.revoked,
+      ...(result.keptReason === undefined ? {} : { reason: result.keptReason }),
+    });
   });
 
   return app;
@@ -72,6 +111,13 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
         throw new HttpError(400, "invalid_request", "The callback needs code and state (or error and state)");
       }
       const done = await deps.connect.complete(state, code);
+      if (done.held !== undefined && deps.connectConfirmUrl) {
+        deps.logger.log("info", "calendar_connection_held", { customer_id: done.customerId });
+        return c.redirect(
+          confirmLocation(deps.connectConfirmUrl, done.held.connectCode, done.customerId),
+          302,
+        );
+      }
       deps.logger.log("info", "calendar_connected", { customer_id: done.customerId, scopes: done.scopes });
       if (wantsHtml(c)) return c.html(page(c, { kind: "connected", email: done.email }));
       return c.json({
@@ -92,9 +138,18 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
   return app;
 }
 
+/** The backend's page, told which consent to confirm and for whom. */
+function confirmLocation(base: string, connectCode: string, customerId: string): string {
+  const url = new URL(base);
+  url.searchParams.set("connect_code", connectCode);
+  url.searchParams.set("customer_id", customerId);
+  return url.toString();
+}
+
 function outcomeOf(error: unknown): CallbackOutcome {
   if (isDomainError(error, "access_denied")) return { kind: "denied" };
   if (isDomainError(error, "invalid_state")) return { kind: "expired" };
+  if (isDomainError(error, "account_mismatch")) return { kind: "mismatch" };
   return { kind: "failed" };
 }
 

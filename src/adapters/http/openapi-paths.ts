@@ -12,7 +12,10 @@ export function openApiPaths(): Record<string, Record<string, unknown>> {
         tags: ["oauth"],
         operationId: "startAuthorization",
         summary: "Start connecting a customer's Google Calendar",
-        description: "Returns Google's consent URL for the customer. Send the end user there.",
+        description:
+          "Returns Google's consent URL for the customer. Send the end user there. With expected_email, " +
+          "only that Google account can complete it (another is refused with account_mismatch and " +
+          "its grant revoked). At most 10 unfinished links are kept per customer: older ones stop working.",
         requestBody: jsonBody("AuthorizeRequest"),
         responses: {
           "200": jsonResponse("Consent URL made", "AuthorizeResponse"),
@@ -40,7 +43,9 @@ export function openApiPaths(): Record<string, Record<string, unknown>> {
         summary: "Where Google sends the end user back after consent",
         description:
           "Public (Google's redirect carries no API key). Browsers (Accept: text/html) get a short " +
-          "page in Spanish or English; other clients get JSON.",
+          "page in Spanish or English; other clients get JSON. With CALENDAR_SERVER_CONNECT_CONFIRM_URL " +
+          "set, the consent is held instead and the answer is a redirect to that URL with connect_code " +
+          "and customer_id (see POST /oauth/confirm).",
         security: [],
         parameters: [
           queryParameter("code", "Authorization code from Google"),
@@ -55,7 +60,29 @@ export function openApiPaths(): Record<string, Record<string, unknown>> {
               "text/html": { schema: { type: "string" } },
             },
           },
-          ...errors(["400", "403", "502", "503"], true),
+          "302": {
+            description:
+              "Consent held for confirmation: redirect to CALENDAR_SERVER_CONNECT_CONFIRM_URL with connect_code and customer_id",
+            headers: { Location: { schema: { type: "string", format: "uri" } } },
+          },
+          ...errors(["400", "403", "429", "502", "503"], true),
+        },
+      },
+    },
+    "/oauth/confirm": {
+      post: {
+        tags: ["oauth"],
+        operationId: "confirmConnection",
+        summary: "Confirm a held consent (only with CALENDAR_SERVER_CONNECT_CONFIRM_URL)",
+        description:
+          "Call it from your backend, once you know the logged-in user is the customer named by the " +
+          "redirect's customer_id, with the redirect's connect_code, within 10 minutes. Only then is the " +
+          "connection active. A code is single use; an unconfirmed consent is discarded and its grant " +
+          "revoked. 404 when confirmation is off.",
+        requestBody: jsonBody("ConfirmRequest"),
+        responses: {
+          "200": jsonResponse("Connected", "ConfirmResponse"),
+          ...errors(["400", "401", "404", "413", "429", "503"]),
         },
       },
     },
@@ -176,8 +203,10 @@ const JSON_RPC_MESSAGE = {
 const ERROR_DESCRIPTIONS: Record<string, string> = {
   "400": "Invalid request (the error code says which field)",
   "401": "Missing or invalid API key",
-  "403": "Refused (e.g. the user denied consent)",
+  "403": "Refused (e.g. the user denied consent, or account_mismatch)",
+  "404": "Not found (here: the feature is off)",
   "413": "Request body too large",
+  "429": "Too many requests (rate_limited; Retry-After says when to try again)",
   "500": "The stored record cannot be opened",
   "502": "Google failed or answered something unexpected",
   "503": "The token store is unavailable",

@@ -4,6 +4,8 @@ import {
   authorizeRequest,
   authorizeResponse,
   callbackResponse,
+  confirmRequest,
+  confirmResponse,
   disconnectRequest,
   disconnectResponse,
   errorResponse,
@@ -27,6 +29,8 @@ export const OPENAPI_SCHEMAS = {
   DisconnectResponse: { schema: disconnectResponse, io: "output" },
   StatusResponse: { schema: statusResponse, io: "output" },
   CallbackResponse: { schema: callbackResponse, io: "output" },
+  ConfirmRequest: { schema: confirmRequest, io: "input" },
+  ConfirmResponse: { schema: confirmResponse, io: "output" },
   HealthResponse: { schema: healthResponse, io: "output" },
   Error: { schema: errorResponse, io: "output" },
 } as const;

@@ -60,6 +60,9 @@ const TOOL_CODE: Record<DomainErrorCode, ToolErrorCode> = {
   oauth_exchange_failed: "internal_error",
   record_unreadable: "internal_error",
   duplicate_event: "internal_error",
+  account_mismatch: "internal_error",
+  missing_refresh_token: "internal_error",
+  invalid_connect_code: "internal_error",
 };
 
 /** Codes whose remedy is the user opening Google's consent page again. */

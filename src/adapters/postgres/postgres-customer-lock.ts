@@ -1,10 +1,23 @@
 import type { ReservedSQL, TransactionSQL } from "bun";
 import type { CustomerId } from "../../domain/customer-id.ts";
-import type { CustomerLock, LockPurpose } from "../../domain/ports/customer-lock.ts";
+import {
+  type CustomerLock,
+  type HeldLock,
+  type LockPurpose,
+  lockLost,
+} from "../../domain/ports/customer-lock.ts";
 import { InProcessCustomerLock } from "../system/in-process-customer-lock.ts";
 import { advisoryLockKey } from "./advisory-lock-key.ts";
 import type { PostgresDatabase } from "./postgres-database.ts";
 import { isLostConnection, PostgresDeadlineError, storageUnavailable } from "./postgres-errors.ts";
+import { PostgresLockFences } from "./postgres-lock-fences.ts";
+
+export interface PostgresCustomerLockOptions {
+  /** Hears of a lock lost while its work ran (logged at warn). */
+  onLost?: (purpose: LockPurpose) => void;
+  /** How long a fence stands if its holder dies without lowering it. Default 60000. */
+  fenceTtlMs?: number;
+}
 
 /** not_taken: the lock was never held and the work never ran; failed: the work threw. */
 type Outcome<T> =
@@ -34,24 +47,35 @@ type Outcome<T> =
  * If the lock connection dies while the work runs, the database has already released the lock;
  * the work is not interrupted (it may be halfway through a Google call), never started twice, and
  * its own result is returned: the lock transaction holds no data, the work writes through the vault.
+ * Two things keep it from acting on the lost lock: `HeldLock.confirm()` asks the lock connection
+ * right before a write and refuses once it is gone, and a fence (PostgresLockFences) makes the
+ * next holder wait until a write already in flight has ended.
  */
 export class PostgresCustomerLock implements CustomerLock {
   readonly #db: PostgresDatabase;
   readonly #local = new InProcessCustomerLock();
+  readonly #fences: PostgresLockFences;
+  readonly #onLost: (purpose: LockPurpose) => void;
 
-  constructor(db: PostgresDatabase) {
+  constructor(db: PostgresDatabase, options: PostgresCustomerLockOptions = {}) {
     this.#db = db;
+    this.#fences = new PostgresLockFences(db, options.fenceTtlMs ?? 60_000);
+    this.#onLost = options.onLost ?? (() => undefined);
   }
 
   /** @throws DomainError storage_unavailable when the lock cannot be taken; otherwise what `work` throws */
-  withLock<T>(customerId: CustomerId, purpose: LockPurpose, work: () => Promise<T>): Promise<T> {
+  withLock<T>(
+    customerId: CustomerId,
+    purpose: LockPurpose,
+    work: (held: HeldLock) => Promise<T>,
+  ): Promise<T> {
     return this.#local.withLock(customerId, purpose, () => this.#acrossInstances(customerId, purpose, work));
   }
 
   async #acrossInstances<T>(
     customerId: CustomerId,
     purpose: LockPurpose,
-    work: () => Promise<T>,
+    work: (held: HeldLock) => Promise<T>,
   ): Promise<T> {
     const key = advisoryLockKey("customer", this.#db.schema, purpose, customerId);
     let attempt = await this.#attempt(key, purpose, work);
@@ -71,7 +95,11 @@ export class PostgresCustomerLock implements CustomerLock {
     }
   }
 
-  async #attempt<T>(key: string, purpose: LockPurpose, work: () => Promise<T>): Promise<Outcome<T>> {
+  async #attempt<T>(
+    key: string,
+    purpose: LockPurpose,
+    work: (held: HeldLock) => Promise<T>,
+  ): Promise<Outcome<T>> {
     let connection: ReservedSQL;
     try {
       connection = await this.#db
@@ -80,17 +108,27 @@ export class PostgresCustomerLock implements CustomerLock {
     } catch (error) {
       return { state: "not_taken", error };
     }
-    const run: { work: Promise<T> | null; abandoned: boolean } = { work: null, abandoned: false };
+    const run: { work: Promise<T> | null; abandoned: boolean; lost: boolean } = {
+      work: null,
+      abandoned: false,
+      lost: false,
+    };
     let locked = (): void => undefined;
     const acquired = new Promise<void>((resolve) => {
       locked = resolve;
     });
     const underLock = async (tx: TransactionSQL): Promise<void> => {
       await tx.unsafe("SELECT pg_advisory_xact_lock($1::bigint)", [key]);
+      if (!(await this.#fences.waitClear(tx, key, () => run.abandoned))) return;
       // Given up on (deadline, or begin() failed): never start the work on a lock we dropped.
       if (run.abandoned) return;
+      await this.#fences.raise(key);
+      if (run.abandoned) {
+        await this.#fences.lower(key);
+        return;
+      }
       locked();
-      run.work = work();
+      run.work = work(this.#held(tx, purpose, run)).finally(() => this.#fences.lower(key));
       await run.work;
     };
     const transaction = connection.begin((tx) => {
@@ -100,7 +138,10 @@ export class PostgresCustomerLock implements CustomerLock {
       running.catch(() => undefined);
       return running;
     });
-    transaction.catch(() => undefined);
+    transaction.catch(() => {
+      // The connection died: from here on, the lock may be someone else's.
+      if (run.work !== null) run.lost = true;
+    });
 
     // lock_timeout bounds the wait at the server; this bounds a server that stopped answering.
     const waited = await firstOf(
@@ -127,6 +168,28 @@ export class PostgresCustomerLock implements CustomerLock {
     const ended = await firstOf(transaction, transaction, this.#db.deadlineMs, () => true);
     await (ended.timedOut ? connection.close() : connection.release()).catch(() => undefined);
     return outcome;
+  }
+
+  /** The work's way to ask, right before a write, whether the lock connection still holds it. */
+  #held(tx: TransactionSQL, purpose: LockPurpose, run: { lost: boolean }): HeldLock {
+    const lost = (): never => {
+      if (!run.lost) run.lost = true;
+      this.#onLost(purpose);
+      throw lockLost(purpose);
+    };
+    return {
+      confirm: async () => {
+        if (run.lost) lost();
+        // A statement in the lock's own transaction: it answers only while the lock is held.
+        const alive = await firstOf(
+          tx.unsafe("SELECT 1"),
+          new Promise<never>(() => undefined),
+          this.#db.deadlineMs,
+          () => true,
+        );
+        if (alive.timedOut || alive.error !== null) lost();
+      },
+    };
   }
 }
 

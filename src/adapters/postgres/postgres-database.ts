@@ -20,7 +20,12 @@ export interface PostgresDatabaseOptions {
   applicationName?: string;
 }
 
-export type PostgresTable = "connections" | "pending_authorizations" | "idempotency_records";
+export type PostgresTable =
+  | "connections"
+  | "pending_authorizations"
+  | "idempotency_records"
+  | "lock_fences"
+  | "pending_connections";
 
 export interface QueryResult<Row> {
   rows: Row[];

@@ -40,6 +40,35 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX idempotency_records_updated_at ON ${s}.idempotency_records (updated_at);`,
   },
+  {
+    version: 3,
+    name: "lock fences",
+    // See PostgresLockFences: a row outlives the lock session whose work it fences.
+    up: (s) => `
+      CREATE TABLE ${s}.lock_fences (
+        lock_key bigint PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );`,
+  },
+  {
+    version: 4,
+    name: "pending authorizations per customer",
+    // Rows from before it have no customer key: they expire within minutes, uncapped.
+    up: (s) => `
+      ALTER TABLE ${s}.pending_authorizations ADD COLUMN customer_key text;
+      CREATE INDEX pending_authorizations_customer ON ${s}.pending_authorizations (customer_key, expires_at);`,
+  },
+  {
+    version: 5,
+    name: "connections held for confirmation",
+    up: (s) => `
+      CREATE TABLE ${s}.pending_connections (
+        code_hash text PRIMARY KEY,
+        expires_at timestamptz NOT NULL,
+        record bytea NOT NULL
+      );
+      CREATE INDEX pending_connections_expires_at ON ${s}.pending_connections (expires_at);`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,8 @@
 import type { PendingAuthorization } from "../../domain/connection.ts";
 import type { PendingAuthorizations } from "../../domain/ports/pending-authorizations.ts";
+import { MAX_PENDING_PER_CUSTOMER } from "../../domain/ports/pending-authorizations.ts";
 import {
+  customerKey,
   openPendingAuthorization,
   sealPendingAuthorization,
   stateHash,
@@ -26,11 +28,28 @@ export class PostgresPendingAuthorizations implements PendingAuthorizations {
 
   async save(pending: PendingAuthorization): Promise<void> {
     const sealed = sealPendingAuthorization(this.#sealer, pending);
+    // One statement: the insert, then the customer's entries beyond the newest few go.
     await this.#db.query(
       "store an authorization",
-      `INSERT INTO ${this.#table} (state_hash, expires_at, record) VALUES ($1, $2, $3)
-       ON CONFLICT (state_hash) DO UPDATE SET expires_at = excluded.expires_at, record = excluded.record`,
-      [stateHash(pending.state), pending.expiresAt, sealed],
+      `WITH saved AS (
+         INSERT INTO ${this.#table} (state_hash, expires_at, record, customer_key) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (state_hash) DO UPDATE SET expires_at = excluded.expires_at, record = excluded.record,
+           customer_key = excluded.customer_key
+         RETURNING state_hash
+       )
+       DELETE FROM ${this.#table} WHERE customer_key = $4 AND state_hash NOT IN (
+         SELECT state_hash FROM saved
+         UNION ALL
+         (SELECT state_hash FROM ${this.#table} WHERE customer_key = $4 AND state_hash <> $1
+           ORDER BY expires_at DESC LIMIT $5::int - 1)
+       )`,
+      [
+        stateHash(pending.state),
+        pending.expiresAt,
+        sealed,
+        customerKey(pending.customerId),
+        MAX_PENDING_PER_CUSTOMER,
+      ],
     );
   }
 

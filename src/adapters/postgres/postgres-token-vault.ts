@@ -49,6 +49,17 @@ export class PostgresTokenVault implements TokenVault, ResealableVault {
     );
   }
 
+  async update(connection: Connection): Promise<boolean> {
+    this.#opened.forget(connection.customerId);
+    const sealed = sealConnection(this.#sealer, connection);
+    const result = await this.#db.query(
+      "store a connection",
+      `UPDATE ${this.#table} SET record = $2, updated_at = now() WHERE customer_id = $1`,
+      [connection.customerId, sealed],
+    );
+    return result.affectedRows > 0;
+  }
+
   async delete(customerId: CustomerId): Promise<boolean> {
     this.#opened.forget(customerId);
     const result = await this.#db.query(

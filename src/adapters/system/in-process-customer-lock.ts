@@ -1,5 +1,10 @@
 import type { CustomerId } from "../../domain/customer-id.ts";
-import type { CustomerLock, LockPurpose } from "../../domain/ports/customer-lock.ts";
+import {
+  ALWAYS_HELD,
+  type CustomerLock,
+  type HeldLock,
+  type LockPurpose,
+} from "../../domain/ports/customer-lock.ts";
 
 /**
  * Per-customer mutual exclusion inside one process: each key holds the tail of a promise
@@ -8,10 +13,15 @@ import type { CustomerLock, LockPurpose } from "../../domain/ports/customer-lock
 export class InProcessCustomerLock implements CustomerLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
-  async withLock<T>(customerId: CustomerId, purpose: LockPurpose, work: () => Promise<T>): Promise<T> {
+  async withLock<T>(
+    customerId: CustomerId,
+    purpose: LockPurpose,
+    work: (held: HeldLock) => Promise<T>,
+  ): Promise<T> {
     const key = `${purpose}:${customerId}`;
     const previous = this.#tails.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
+    const held = (): Promise<T> => work(ALWAYS_HELD);
+    const run = previous.then(held, held);
     const tail = run.then(
       () => undefined,
       () => undefined,

@@ -2,8 +2,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PendingAuthorization } from "../../domain/connection.ts";
 import { isDomainError } from "../../domain/errors.ts";
-import type { PendingAuthorizations } from "../../domain/ports/pending-authorizations.ts";
 import {
+  MAX_PENDING_PER_CUSTOMER,
+  type PendingAuthorizations,
+} from "../../domain/ports/pending-authorizations.ts";
+import {
+  customerKey,
   openPendingAuthorization,
   sealPendingAuthorization,
   stateHash,
@@ -29,7 +33,8 @@ export interface EncryptedFilePendingAuthorizationsOptions {
 const SUFFIX = ".pending";
 
 /**
- * One sealed file per started authorization, named by the state's hash. `take` first renames the
+ * One sealed file per started authorization, named by the state's hash and its customer's key
+ * (`<state hash>.<customer key>.pending`; older entries lack the customer part). `take` first renames the
  * file to a name only this caller knows: rename is atomic, so among any number of processes
  * exactly one claims it; the claimed file is then read and removed.
  */
@@ -50,16 +55,42 @@ export class EncryptedFilePendingAuthorizations implements PendingAuthorizations
 
   async save(pending: PendingAuthorization): Promise<void> {
     const sealed = sealPendingAuthorization(this.#sealer, pending);
+    const customer = customerKey(pending.customerId);
     await fileCall("store an authorization", () =>
-      writeFileDurably(this.#dir, `${stateHash(pending.state)}${SUFFIX}`, sealed),
+      writeFileDurably(this.#dir, `${stateHash(pending.state)}.${customer}${SUFFIX}`, sealed),
     );
+    await this.#trim(customer, `${stateHash(pending.state)}.${customer}${SUFFIX}`);
+  }
+
+  /**
+   * Drop the customer's entries beyond the newest MAX_PENDING_PER_CUSTOMER (by write time); the
+   * one just saved (`kept`) always stays.
+   */
+  async #trim(customer: string, kept: string): Promise<void> {
+    const ending = `.${customer}${SUFFIX}`;
+    const names = (await fileCall("list authorizations", () => fs.promises.readdir(this.#dir))).filter(
+      (name) => name.endsWith(ending) && !name.startsWith(".") && name !== kept,
+    );
+    if (names.length < MAX_PENDING_PER_CUSTOMER) return;
+    const dated: { name: string; at: number }[] = [];
+    for (const name of names) {
+      const stat = await fs.promises.stat(path.join(this.#dir, name)).catch(() => null);
+      if (stat !== null) dated.push({ name, at: stat.mtimeMs });
+    }
+    dated.sort((a, b) => b.at - a.at);
+    for (const { name } of dated.slice(MAX_PENDING_PER_CUSTOMER - 1)) await this.#claim(name);
   }
 
   /** @throws DomainError record_unreadable when the entry exists but cannot be opened (it is gone then) */
   async take(state: string): Promise<PendingAuthorization | null> {
     const hash = stateHash(state);
-    const raw = await this.#claim(`${hash}${SUFFIX}`);
-    return raw === null ? null : openPendingAuthorization(this.#sealer, hash, raw);
+    const names = await fileCall("list authorizations", () => fs.promises.readdir(this.#dir));
+    for (const name of names) {
+      if (hashOf(name) !== hash) continue;
+      const raw = await this.#claim(name);
+      if (raw !== null) return openPendingAuthorization(this.#sealer, hash, raw);
+    }
+    return null;
   }
 
   /**
@@ -70,8 +101,8 @@ export class EncryptedFilePendingAuthorizations implements PendingAuthorizations
     const names = await fileCall("list authorizations", () => fs.promises.readdir(this.#dir));
     let dropped = 0;
     for (const name of names) {
-      if (!name.endsWith(SUFFIX) || name.startsWith(".")) continue;
-      const hash = name.slice(0, -SUFFIX.length);
+      const hash = hashOf(name);
+      if (hash === null) continue;
       const raw = await fileCall("read an authorization", () => readIfPresent(path.join(this.#dir, name)));
       if (raw === null) continue;
       let expired: boolean;
@@ -104,6 +135,12 @@ export class EncryptedFilePendingAuthorizations implements PendingAuthorizations
       }
     });
   }
+}
+
+/** The state hash a stored entry's name starts with; null for any other file. */
+function hashOf(name: string): string | null {
+  if (!name.endsWith(SUFFIX) || name.startsWith(".")) return null;
+  return name.slice(0, -SUFFIX.length).split(".")[0] ?? null;
 }
 
 async function readIfPresent(file: string): Promise<Uint8Array | null> {

@@ -82,6 +82,17 @@ export class EncryptedFileTokenVault implements TokenVault, ResealableVault {
     );
   }
 
+  /** Under the record's file lock, which an operator's delete (another process) takes too. */
+  async update(connection: Connection): Promise<boolean> {
+    const sealed = sealConnection(this.#sealer, connection);
+    this.#opened.forget(connection.customerId);
+    return this.#locked(connection.customerId, "store a connection", async () => {
+      if ((await this.#read(connection.customerId)) === null) return false;
+      await writeFileDurably(this.#dir, recordName(connection.customerId), sealed);
+      return true;
+    });
+  }
+
   async delete(customerId: CustomerId): Promise<boolean> {
     this.#opened.forget(customerId);
     return this.#locked(customerId, "delete a connection", async () => {

@@ -64,6 +64,17 @@ export function parseEncryptionKeyList(text: string): Uint8Array[] {
   });
 }
 
+/**
+ * A key no random generator would make: few distinct bytes (all zero, one byte repeated, a short
+ * pattern) or a constant step (0, 1, 2, …). 32 random bytes hold about 30 distinct values; fewer
+ * than 16 happens by chance with a probability far below 2^-100.
+ */
+export function isTrivialKey(key: Uint8Array): boolean {
+  if (new Set(key).size < 16) return true;
+  const step = ((key[1] ?? 0) - (key[0] ?? 0) + 256) % 256;
+  return key.every((byte, index) => index === 0 || (byte - (key[index - 1] ?? 0) + 256) % 256 === step);
+}
+
 /** A fresh random key, base64: what an operator puts in TOKEN_ENCRYPTION_KEY. */
 export function generateEncryptionKey(): string {
   return Buffer.from(nacl.randomBytes(KEY_BYTES)).toString("base64");

@@ -13,6 +13,7 @@ const pendingV1 = z.object({
   customerId: customerIdSchema,
   codeVerifier: z.string().min(1),
   expiresAt: isoDate,
+  expectedEmail: z.string().optional(),
 });
 
 /**
@@ -21,6 +22,11 @@ const pendingV1 = z.object({
  */
 export function stateHash(state: string): string {
   return createHash("sha256").update(state, "utf8").digest("hex");
+}
+
+/** Which customer an entry is for, as stores index it (in clear, but not the id itself). */
+export function customerKey(customerId: string): string {
+  return createHash("sha256").update(`customer:${customerId}`, "utf8").digest("hex");
 }
 
 /** Sealed whole: the PKCE verifier is a secret. */
@@ -34,6 +40,7 @@ export function sealPendingAuthorization(sealer: RecordSealer, pending: PendingA
     customerId: pending.customerId,
     codeVerifier: pending.codeVerifier,
     expiresAt: pending.expiresAt.toISOString(),
+    ...(pending.expectedEmail === undefined ? {} : { expectedEmail: pending.expectedEmail }),
   });
   return sealer.seal("pending_authorization", stateHash(pending.state), new TextEncoder().encode(json));
 }

@@ -31,6 +31,15 @@ const MIGRATIONS: readonly string[] = [
      record BLOB NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);`,
+  // Entries from before it have no customer key: they expire within minutes, uncapped.
+  `ALTER TABLE pending_authorizations ADD COLUMN customer_key TEXT;
+   CREATE INDEX pending_authorizations_customer ON pending_authorizations (customer_key, expires_at);`,
+  `CREATE TABLE pending_connections (
+     code_hash TEXT PRIMARY KEY NOT NULL,
+     expires_at INTEGER NOT NULL,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX pending_connections_expires_at ON pending_connections (expires_at);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

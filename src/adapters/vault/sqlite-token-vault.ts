@@ -25,12 +25,13 @@ export class SqliteTokenVault implements TokenVault, ResealableVault {
   readonly #delete: Statement<unknown, [string]>;
   readonly #page: Statement<IdRow, [string, number]>;
   readonly #swap: Statement<unknown, [string, Uint8Array, Uint8Array]>;
+  readonly #update: Statement<unknown, [string, Uint8Array]>;
 
   /** @param opened connections already opened (by default a cache of this vault's own) */
   constructor(db: Database, sealer: RecordSealer, opened = new OpenedConnectionCache()) {
     this.#sealer = sealer;
     this.#opened = opened;
-    [this.#select, this.#upsert, this.#delete, this.#page, this.#swap] = sqliteCall(
+    [this.#select, this.#upsert, this.#delete, this.#page, this.#swap, this.#update] = sqliteCall(
       "prepare statements",
       () => [
         db.prepare<RecordRow, [string]>("SELECT record FROM connections WHERE customer_id = ?1"),
@@ -46,6 +47,9 @@ export class SqliteTokenVault implements TokenVault, ResealableVault {
         db.prepare<unknown, [string, Uint8Array, Uint8Array]>(
           "UPDATE connections SET record = ?3 WHERE customer_id = ?1 AND record = ?2",
         ),
+        db.prepare<unknown, [string, Uint8Array]>(
+          "UPDATE connections SET record = ?2 WHERE customer_id = ?1",
+        ),
       ],
     );
   }
@@ -59,6 +63,15 @@ export class SqliteTokenVault implements TokenVault, ResealableVault {
     const sealed = sealConnection(this.#sealer, connection);
     this.#opened.forget(connection.customerId);
     sqliteCall("store a connection", () => this.#upsert.run(connection.customerId, sealed));
+  }
+
+  async update(connection: Connection): Promise<boolean> {
+    const sealed = sealConnection(this.#sealer, connection);
+    this.#opened.forget(connection.customerId);
+    return sqliteCall(
+      "store a connection",
+      () => this.#update.run(connection.customerId, sealed).changes > 0,
+    );
   }
 
   async delete(customerId: CustomerId): Promise<boolean> {

@@ -18,7 +18,12 @@ is a no-op. Runs beside a live server: a refresh in flight cannot write the reco
       const result = await services.disconnect.execute(customerId);
       if (args.values.json === true) {
         io.out(
-          `${JSON.stringify({ customer_id: customerId, revoked: result.revoked, deleted: result.deleted })}\n`,
+          `${JSON.stringify({
+            customer_id: customerId,
+            revoked: result.revoked,
+            deleted: result.deleted,
+            ...(result.keptReason === undefined ? {} : { reason: result.keptReason }),
+          })}\n`,
         );
       } else if (!result.deleted && !result.revoked) {
         io.out(`${customerId} has no stored connection; nothing to do.\n`);
@@ -26,7 +31,9 @@ is a no-op. Runs beside a live server: a refresh in flight cannot write the reco
         const revoked = result.revoked ? "access revoked at Google, " : "";
         io.out(`Disconnected ${customerId}: ${revoked}stored tokens deleted.\n`);
       }
-      if (result.deleted && !result.revoked) {
+      if (result.keptReason !== undefined) {
+        io.err("note: the Google grant was kept: another customer is connected to the same Google account\n");
+      } else if (result.deleted && !result.revoked) {
         io.err(
           "warning: Google did not confirm the revocation (unreachable, or the record could not be opened); " +
             "the user can remove access at https://myaccount.google.com/permissions\n",

@@ -13,6 +13,13 @@ export interface TokenVault {
   get(customerId: CustomerId): Promise<Connection | null>;
   /** Insert or replace, atomically: a reader sees the old record or the new one, never a mix. */
   put(connection: Connection): Promise<void>;
+  /**
+   * Replace the customer's record only if one still exists, atomically against `delete` from any
+   * process sharing the store: a write that would bring back a record deleted meanwhile (an
+   * operator's disconnect racing a refresh) writes nothing.
+   * @returns whether it was written
+   */
+  update(connection: Connection): Promise<boolean>;
   /** @returns whether a record existed */
   delete(customerId: CustomerId): Promise<boolean>;
   /** Every stored customer id, in no particular order; opens no record. */

@@ -96,7 +96,7 @@ export class BookEvent {
     const eventId = key === undefined ? undefined : await idempotentEventId(customerId, key);
     const { calendar, lock, tokens } = this.#deps;
 
-    return lock.withLock(customerId, "booking", () =>
+    return lock.withLock(customerId, "booking", (held) =>
       withAccessToken(tokens, customerId, async ({ accessToken }) => {
         // Google needs a zone for local times and all-day spans, and for every recurring event.
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
@@ -119,6 +119,7 @@ export class BookEvent {
           }
         }
         try {
+          await held.confirm();
           const event = await calendar.insertEvent(
             accessToken,
             calendarId,

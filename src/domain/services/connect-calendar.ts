@@ -1,4 +1,5 @@
-import type { Connection, PendingAuthorization } from "../connection.ts";
+import { connectionAfterConsent, revokeUnlessShared, sameAccount } from "../account-binding.ts";
+import type { GrantedTokens, PendingAuthorization } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -7,6 +8,7 @@ import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingAuthorizations } from "../ports/pending-authorizations.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 import { randomToken } from "../random.ts";
+import type { ConfirmConnection, HeldConnection } from "./confirm-connection.ts";
 
 export interface StartedAuthorization {
   authorizationUrl: string;
@@ -18,6 +20,8 @@ export interface CompletedAuthorization {
   customerId: CustomerId;
   email: string | null;
   scopes: string[];
+  /** Set when the consent is held until the backend confirms it (nothing stored yet). */
+  held?: HeldConnection;
 }
 
 export interface ConnectCalendarDeps {
@@ -28,6 +32,8 @@ export interface ConnectCalendarDeps {
   clock: Clock;
   /** How long a started authorization stays valid. */
   stateTtlMs?: number;
+  /** With it, a consent is held for the backend to confirm instead of stored at once. */
+  confirmation?: ConfirmConnection;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -42,66 +48,89 @@ export class ConnectCalendar {
     this.#stateTtlMs = deps.stateTtlMs ?? TEN_MINUTES;
   }
 
-  /** Begin: a fresh single-use state bound to the customer, holding the PKCE verifier. */
-  async start(customerId: CustomerId, loginHint?: string): Promise<StartedAuthorization> {
+  /**
+   * Begin: a fresh single-use state bound to the customer, holding the PKCE verifier. With
+   * `expectedEmail` only that Google account may finish (it is also the login hint).
+   */
+  async start(
+    customerId: CustomerId,
+    loginHint?: string,
+    expectedEmail?: string,
+  ): Promise<StartedAuthorization> {
     const pending: PendingAuthorization = {
       state: randomToken(),
       customerId,
       codeVerifier: randomToken(),
       expiresAt: new Date(this.#deps.clock.now().getTime() + this.#stateTtlMs),
+      ...(expectedEmail === undefined ? {} : { expectedEmail }),
     };
     await this.#deps.pending.save(pending);
+    const hint = loginHint ?? expectedEmail;
     const authorizationUrl = this.#deps.oauth.authorizationUrl({
       state: pending.state,
       codeVerifier: pending.codeVerifier,
-      ...(loginHint === undefined ? {} : { loginHint }),
+      ...(hint === undefined ? {} : { loginHint: hint }),
     });
     return { authorizationUrl, state: pending.state, expiresAt: pending.expiresAt };
   }
 
   /**
-   * Finish: consume the state, exchange the code, store the tokens.
-   * @throws DomainError invalid_state, oauth_exchange_failed, google_unavailable, storage_unavailable,
-   *   record_unreadable (the record written cannot be sealed)
+   * Finish: consume the state, exchange the code, store the tokens. Another account than the
+   * stored one replaces the whole record, and its predecessor's grant is revoked unless another
+   * customer still holds it.
+   * @throws DomainError invalid_state, oauth_exchange_failed, account_mismatch, missing_refresh_token,
+   *   google_unavailable, storage_unavailable, record_unreadable (the record written cannot be sealed)
    */
   async complete(state: string, code: string): Promise<CompletedAuthorization> {
     const pending = await this.#takeValid(state);
     const granted = await this.#deps.oauth.exchangeCode(code, pending.codeVerifier);
     const customerId = pending.customerId;
-    return this.#deps.lock.withLock(customerId, "token", async () => {
+    await this.#requireExpectedAccount(pending, granted);
+    const confirmation = this.#deps.confirmation;
+    if (confirmation !== undefined) {
+      const held = await confirmation.hold(customerId, granted);
+      return { customerId, email: granted.email, scopes: granted.scopes ?? [], held };
+    }
+    return this.#deps.lock.withLock(customerId, "token", async (held) => {
       // storage_unavailable stops the connect: saving over a record we could not read would drop
       // the refresh token it holds. An unreadable record has nothing to keep: the new grant replaces it.
       const previous = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
-      const now = this.#deps.clock.now();
-      const connection: Connection = {
-        customerId,
-        email: granted.email ?? previous?.email ?? null,
-        tokens: {
-          accessToken: granted.accessToken,
-          // A reconnect without a new refresh token keeps the one Google still honours.
-          refreshToken: granted.refreshToken ?? previous?.tokens.refreshToken ?? null,
-          expiresAt: granted.expiresAt,
-          scopes: granted.scopes ?? [],
-        },
-        state: { kind: "connected" },
-        connectedAt: now,
-        updatedAt: now,
-        oauthClientId: granted.clientId,
-      };
+      const connection = connectionAfterConsent(customerId, granted, previous, this.#deps.clock.now());
+      await held.confirm();
       await this.#deps.vault.put(connection);
+      if (previous !== null && !sameAccount(previous.email, connection.email)) {
+        const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
+        await revokeUnlessShared(this.#deps, replaced, previous.email, customerId);
+      }
       return { customerId, email: connection.email, scopes: connection.tokens.scopes };
     });
   }
 
+  /** A link made for one account, consented by another: revoke what was granted, store nothing. */
+  async #requireExpectedAccount(pending: PendingAuthorization, granted: GrantedTokens): Promise<void> {
+    if (pending.expectedEmail === undefined || sameAccount(pending.expectedEmail, granted.email)) return;
+    await revokeUnlessShared(
+      this.#deps,
+      granted.refreshToken ?? granted.accessToken,
+      granted.email,
+      pending.customerId,
+    );
+    throw new DomainError(
+      "account_mismatch",
+      "This link was made for another Google account; nothing was connected. Sign in with the expected account and ask for a new link",
+    );
+  }
+
   /**
    * The user refused (or Google reported an error): the state is consumed so it cannot be
-   * replayed, and the error to answer names the customer it belonged to. The caller throws it.
+   * replayed, and the error to answer is returned for the caller to throw. The callback is public:
+   * whose link it was stays out of the answer.
    * @throws DomainError invalid_state when the state is unknown or expired
    */
   async refusal(state: string, googleError: string): Promise<DomainError> {
-    const pending = await this.#takeValid(state);
+    await this.#takeValid(state);
     return new DomainError("access_denied", `Google Calendar access was not granted (${googleError})`, {
-      details: { customer_id: pending.customerId, google_error: googleError },
+      details: { google_error: googleError },
     });
   }
 
@@ -111,9 +140,7 @@ export class ConnectCalendar {
       throw new DomainError("invalid_state", "Unknown or already used authorization state; start again");
     }
     if (pending.expiresAt.getTime() <= this.#deps.clock.now().getTime()) {
-      throw new DomainError("invalid_state", "The authorization request expired; start again", {
-        details: { customer_id: pending.customerId },
-      });
+      throw new DomainError("invalid_state", "The authorization request expired; start again");
     }
     return pending;
   }

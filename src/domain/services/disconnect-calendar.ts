@@ -1,3 +1,4 @@
+import { type KeptGrantReason, revokeUnlessShared } from "../account-binding.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { isDomainError } from "../errors.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
@@ -10,6 +11,8 @@ export interface DisconnectResult {
   revoked: boolean;
   /** A record existed and was deleted. */
   deleted: boolean;
+  /** Why the grant was deliberately left alone at Google (another customer still uses it). */
+  keptReason?: KeptGrantReason;
 }
 
 export interface DisconnectCalendarDeps {
@@ -35,17 +38,19 @@ export class DisconnectCalendar {
         if (isDomainError(error, "record_unreadable")) return null;
         throw error;
       });
-      let revoked = false;
+      let outcome: { revoked: boolean; reason?: KeptGrantReason } = { revoked: false };
       if (connection !== null) {
-        // Revoking the refresh token revokes the whole grant at Google.
+        // Revoking the refresh token revokes the whole grant at Google: never another customer's.
         const token = connection.tokens.refreshToken ?? connection.tokens.accessToken;
-        revoked = await this.#deps.oauth.revoke(token).then(
-          () => true,
-          () => false,
-        );
+        outcome = await revokeUnlessShared(this.#deps, token, connection.email, customerId);
       }
       const deleted = await this.#deps.vault.delete(customerId);
-      return { customerId, revoked, deleted };
+      return {
+        customerId,
+        revoked: outcome.revoked,
+        deleted,
+        ...(outcome.reason === undefined ? {} : { keptReason: outcome.reason }),
+      };
     });
   }
 }

@@ -3,7 +3,7 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import { clientStanding, OAUTH_CLIENT_CHANGED, type OAuthClients } from "../oauth-clients.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { CustomerLock, HeldLock } from "../ports/customer-lock.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -86,13 +86,13 @@ export class RefreshToken {
     const running = this.#inFlight.get(customerId);
     if (running !== undefined) return running;
     const refresh = this.#deps.lock
-      .withLock(customerId, "token", () => this.#refreshLocked(customerId, rejected))
+      .withLock(customerId, "token", (held) => this.#refreshLocked(customerId, rejected, held))
       .finally(() => this.#inFlight.delete(customerId));
     this.#inFlight.set(customerId, refresh);
     return refresh;
   }
 
-  async #refreshLocked(customerId: CustomerId, rejected: string | null): Promise<Connection> {
+  async #refreshLocked(customerId: CustomerId, rejected: string | null, held: HeldLock): Promise<Connection> {
     // Another process may have refreshed while we waited for the lock: read again.
     const current = this.#usable(await this.#deps.vault.get(customerId), customerId);
     const replaced = rejected !== null && current.tokens.accessToken !== rejected;
@@ -125,7 +125,9 @@ export class RefreshToken {
       },
       updatedAt: this.#deps.clock.now(),
     };
-    await this.#deps.vault.put(refreshed);
+    await held.confirm();
+    // An operator may have disconnected the customer meanwhile: never bring the record back.
+    if (!(await this.#deps.vault.update(refreshed))) usable(null, customerId);
     this.#deps.onRefresh?.("refreshed");
     return refreshed;
   }
@@ -133,7 +135,7 @@ export class RefreshToken {
   /** Keep the record (for status and a later revoke) but stop using it. */
   async #markReauthorization(connection: Connection, reason: string): Promise<never> {
     const now = this.#deps.clock.now();
-    await this.#deps.vault.put({
+    await this.#deps.vault.update({
       ...connection,
       state: { kind: "reauthorization_required", reason, since: now },
       updatedAt: now,

@@ -186,12 +186,22 @@ describe("status and disconnect", () => {
       method: "POST",
       body: JSON.stringify({ customer_id: "user-123" }),
     });
-    expect(await first.json()).toEqual({ success: true, customer_id: "user-123", revoked: true });
+    expect(await first.json()).toEqual({
+      success: true,
+      customer_id: "user-123",
+      revoked: true,
+      revoked_at_google: true,
+    });
     const second = await world.call("/oauth/disconnect", {
       method: "POST",
       body: JSON.stringify({ customer_id: "user-123" }),
     });
-    expect(await second.json()).toEqual({ success: true, customer_id: "user-123", revoked: false });
+    expect(await second.json()).toEqual({
+      success: true,
+      customer_id: "user-123",
+      revoked: false,
+      revoked_at_google: false,
+    });
     expect(world.oauth.revoked).toHaveLength(1);
   });
 });

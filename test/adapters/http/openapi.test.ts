@@ -40,6 +40,7 @@ const ENDPOINTS = [
   "GET /oauth/callback",
   "GET /oauth/status/{customer_id}",
   "POST /oauth/disconnect",
+  "POST /oauth/confirm",
   "GET /healthz",
   "POST /mcp",
   "GET /mcp",

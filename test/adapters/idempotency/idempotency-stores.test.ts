@@ -49,6 +49,9 @@ describe("SQLite idempotency records", () => {
       )
       .all();
     for (const { name } of later) old.run(`DROP TABLE ${name}`);
+    // Later migrations also added a column to a version 1 table.
+    old.run("DROP INDEX IF EXISTS pending_authorizations_customer");
+    old.run("ALTER TABLE pending_authorizations DROP COLUMN customer_key");
     old.run("PRAGMA user_version = 1");
     old.close();
     const db = openSqliteTokenDatabase(file);
@@ -161,6 +164,10 @@ describe("PostgreSQL idempotency records", () => {
       [scope.schema],
     );
     for (const { table_name } of later) await scope.admin.unsafe(`DROP TABLE ${scope.table(table_name)}`);
+    // Later migrations also added a column to a version 1 table.
+    await scope.admin.unsafe(
+      `ALTER TABLE ${scope.table("pending_authorizations")} DROP COLUMN IF EXISTS customer_key`,
+    );
     await scope.admin.unsafe(`DELETE FROM ${scope.table("schema_migrations")} WHERE version > 1`);
     const db = await scope.open();
     expect(await new PostgresTokenVault(db, sealer).get(alice)).toEqual(connection);

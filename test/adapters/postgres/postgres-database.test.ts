@@ -38,7 +38,9 @@ describe("PostgreSQL token database", () => {
     expect(tables.map((row: { table_name: string }) => row.table_name)).toEqual([
       "connections",
       "idempotency_records",
+      "lock_fences",
       "pending_authorizations",
+      "pending_connections",
       "schema_migrations",
     ]);
   });

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { EncryptionKeys } from "../../../src/adapters/vault/encryption-keys.ts";
-import type { PendingAuthorizations } from "../../../src/domain/ports/pending-authorizations.ts";
+import {
+  MAX_PENDING_PER_CUSTOMER,
+  type PendingAuthorizations,
+} from "../../../src/domain/ports/pending-authorizations.ts";
 import type { MakeTokenVaultHarness, TokenVaultHarness } from "./token-vault-contract.ts";
 import { id, newKeys, samplePending } from "./vault-fixtures.ts";
 
@@ -51,6 +54,26 @@ export function describePendingAuthorizationsContract(
       expect(await pending.take(expired[0]?.state as string)).toBeNull();
       expect(await pending.take(live.state)).toEqual(live);
       expect(await pending.purgeExpired(now)).toBe(0);
+    });
+
+    test("a customer keeps only the newest MAX_PENDING_PER_CUSTOMER; other customers are untouched", async () => {
+      const bob = samplePending(id("bob"), inTenMinutes());
+      await pending.save(bob);
+      const base = Date.now() + 600_000;
+      const started = [];
+      for (let index = 0; index < MAX_PENDING_PER_CUSTOMER + 5; index += 1) {
+        const entry = {
+          ...samplePending(alice, new Date(base + index * 1000)),
+          expectedEmail: "ana@example.com",
+        };
+        started.push(entry);
+        await pending.save(entry);
+        // The file store orders by write time: keep writes apart.
+        await Bun.sleep(2);
+      }
+      for (const old of started.slice(0, 5)) expect(await pending.take(old.state)).toBeNull();
+      for (const kept of started.slice(5)) expect(await pending.take(kept.state)).toEqual(kept);
+      expect(await pending.take(bob.state)).toEqual(bob);
     });
 
     test("of concurrent takes of one state, across two store instances, exactly one wins", async () => {

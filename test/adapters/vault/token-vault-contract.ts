@@ -102,6 +102,21 @@ export function describeTokenVaultContract(name: string, makeHarness: MakeTokenV
       expect(await vault.get(alice)).toEqual(newer);
     });
 
+    test("update replaces an existing record, and never brings back a deleted one", async () => {
+      expect(await vault.update(sampleConnection(alice))).toBe(false);
+      expect(await vault.get(alice)).toBeNull();
+      await vault.put(sampleConnection(alice));
+      const newer = sampleConnection(alice, { email: "new@example.com" });
+      expect(await vault.update(newer)).toBe(true);
+      expect(await vault.get(alice)).toEqual(newer);
+      // Another store instance (another process) deletes it: the update writes nothing.
+      const other = await harness.openVault(keys);
+      expect(await other.delete(alice)).toBe(true);
+      expect(await vault.update(sampleConnection(alice, { email: "late@example.com" }))).toBe(false);
+      expect(await vault.get(alice)).toBeNull();
+      expect(await collect(vault.listCustomerIds())).toEqual([]);
+    });
+
     test("delete says whether a record existed", async () => {
       await vault.put(sampleConnection(alice));
       expect(await vault.delete(alice)).toBe(true);

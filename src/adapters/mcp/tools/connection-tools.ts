@@ -13,6 +13,7 @@ export const connectCalendar: McpTool = defineTool({
     "calendar_not_connected, reauthorization_required or insufficient_scope.",
   input: z.object({
     login_hint: z.string().optional().describe("The user's Google address, to pre-select that account"),
+    expected_email: z.email().optional().describe("Only this Google account may complete the link"),
   }),
   output: z.object({
     customer_id: z.string(),
@@ -21,7 +22,7 @@ export const connectCalendar: McpTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(services, customerId, args) {
-    const started = await services.connect.start(customerId, args.login_hint);
+    const started = await services.connect.start(customerId, args.login_hint, args.expected_email);
     const expiresAt = started.expiresAt.toISOString();
     return {
       data: { customer_id: customerId, authorization_url: started.authorizationUrl, expires_at: expiresAt },

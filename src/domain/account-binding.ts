@@ -1,0 +1,107 @@
+import type { Connection, GrantedTokens } from "./connection.ts";
+import type { CustomerId } from "./customer-id.ts";
+import { DomainError, isDomainError } from "./errors.ts";
+import type { OAuthProvider } from "./ports/oauth-provider.ts";
+import type { TokenVault } from "./ports/token-vault.ts";
+
+/**
+ * Which Google account a connection belongs to, and what follows from it: a record never mixes
+ * two accounts, a link meant for one account is refused for another, and a grant another
+ * customer still holds is never revoked on this customer's behalf.
+ */
+
+/** Google compares addresses case-insensitively; an unknown address matches nothing. */
+export function sameAccount(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * The record a finished consent stores. The same account keeps its refresh token when Google
+ * sends none; another account replaces the whole record and must bring its own.
+ * @throws DomainError missing_refresh_token
+ */
+export function connectionAfterConsent(
+  customerId: CustomerId,
+  granted: GrantedTokens,
+  previous: Connection | null,
+  now: Date,
+): Connection {
+  // A refresh token is bound to the account and to the OAuth client that obtained it.
+  const kept =
+    previous !== null &&
+    sameAccount(previous.email, granted.email) &&
+    (previous.oauthClientId ?? granted.clientId) === granted.clientId
+      ? previous
+      : null;
+  const refreshToken = granted.refreshToken ?? kept?.tokens.refreshToken ?? null;
+  if (refreshToken === null) {
+    throw new DomainError(
+      "missing_refresh_token",
+      "Google granted no refresh token for this account, so the connection could not last; connect again (the consent page must ask for offline access)",
+    );
+  }
+  return {
+    customerId,
+    email: granted.email,
+    tokens: {
+      accessToken: granted.accessToken,
+      refreshToken,
+      expiresAt: granted.expiresAt,
+      scopes: granted.scopes ?? [],
+    },
+    state: { kind: "connected" },
+    connectedAt: now,
+    updatedAt: now,
+    oauthClientId: granted.clientId,
+  };
+}
+
+/**
+ * Does a customer other than `except` hold a connection to `email`? Google withdraws every grant
+ * an account gave our client when one token is revoked, so such a grant is shared. Reads every
+ * record; a store that cannot be read counts as shared (never revoke on a guess).
+ */
+export async function heldByAnotherCustomer(
+  vault: TokenVault,
+  email: string | null,
+  except: CustomerId,
+): Promise<boolean> {
+  if (email === null) return false;
+  try {
+    for await (const customerId of vault.listCustomerIds()) {
+      if (customerId === except) continue;
+      const other = await vault.get(customerId).catch((error: unknown) => {
+        if (isDomainError(error, "record_unreadable")) return null;
+        throw error;
+      });
+      if (other !== null && sameAccount(other.email, email)) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Why a grant was left alone at Google. */
+export type KeptGrantReason = "shared_with_other_customers";
+
+/**
+ * Revoke the grant behind `token` unless another customer holds the same account. Never throws:
+ * a revoke Google could not confirm is reported as not revoked.
+ */
+export async function revokeUnlessShared(
+  deps: { vault: TokenVault; oauth: OAuthProvider },
+  token: string,
+  email: string | null,
+  owner: CustomerId,
+): Promise<{ revoked: boolean; reason?: KeptGrantReason }> {
+  if (await heldByAnotherCustomer(deps.vault, email, owner)) {
+    return { revoked: false, reason: "shared_with_other_customers" };
+  }
+  const revoked = await deps.oauth.revoke(token).then(
+    () => true,
+    () => false,
+  );
+  return { revoked };
+}
