@@ -3,7 +3,7 @@
  * series, their generated instances and stored exceptions.
  */
 
-import type { CalendarRecord, StoredEvent } from "./calendar-store.ts";
+import type { Attendee, CalendarRecord, StoredEvent } from "./calendar-store.ts";
 import { formatUtcMillis } from "./calendar-time.ts";
 import { hangoutLinkOf } from "./conference.ts";
 import { instanceTimes } from "./event-occurrences.ts";
@@ -71,8 +71,27 @@ interface RenderOptions {
   zone: string;
 }
 
+/** A person as the viewing calendar sees them: `self` marks the calendar's owner. */
+function person(email: string, viewer: string): { email: string; self?: true } {
+  return email === viewer ? { email, self: true } : { email };
+}
+
+/**
+ * Attendees as the viewing calendar sees them: the flags are computed, not stored, because
+ * one stored event is shown in the organizer's and in every invited account's calendar.
+ */
+function attendeesFor(event: StoredEvent, viewer: string): Attendee[] {
+  return event.attendees.map(({ organizer: _, self: __, ...attendee }) => {
+    const email = attendee.email.toLowerCase();
+    const out: Attendee = structuredClone(attendee);
+    if (email === event.organizer) out.organizer = true;
+    if (email === viewer) out.self = true;
+    return out;
+  });
+}
+
 function baseJson(event: StoredEvent, id: string, options: RenderOptions): EventJson {
-  const owner = { email: options.calendar.ownerEmail, self: true };
+  const viewer = options.calendar.ownerEmail;
   const json: EventJson = {
     kind: "calendar#event",
     etag: event.etag,
@@ -82,8 +101,8 @@ function baseJson(event: StoredEvent, id: string, options: RenderOptions): Event
     created: formatUtcMillis(event.created),
     updated: formatUtcMillis(event.updated),
     ...structuredClone(event.fields),
-    creator: owner,
-    organizer: { ...owner },
+    creator: person(event.organizer, viewer),
+    organizer: person(event.organizer, viewer),
     start: renderTime(event.start, options.zone),
     end: renderTime(event.end, options.zone),
     iCalUID: `${event.recurringEventId ?? event.id}@google.com`,
@@ -92,7 +111,7 @@ function baseJson(event: StoredEvent, id: string, options: RenderOptions): Event
     eventType: event.fields.eventType ?? "default",
   };
   if (event.recurrence !== null) json.recurrence = [...event.recurrence];
-  if (event.attendees.length > 0) json.attendees = structuredClone(event.attendees);
+  if (event.attendees.length > 0) json.attendees = attendeesFor(event, viewer);
   if (event.fields.transparency === "opaque") delete json.transparency;
   if (event.fields.visibility === "default") delete json.visibility;
   const link = hangoutLinkOf(event.conferenceData);
