@@ -3,7 +3,7 @@
  * series, their generated instances and stored exceptions.
  */
 
-import type { Attendee, CalendarRecord, StoredEvent } from "./calendar-store.ts";
+import type { CalendarRecord, StoredEvent } from "./calendar-store.ts";
 import { formatUtcMillis } from "./calendar-time.ts";
 import { hangoutLinkOf } from "./conference.ts";
 import { instanceTimes } from "./event-occurrences.ts";
@@ -50,6 +50,18 @@ const KEY_ORDER = [
   "eventType",
 ];
 
+const ATTENDEE_KEY_ORDER = [
+  "email",
+  "displayName",
+  "organizer",
+  "self",
+  "resource",
+  "optional",
+  "responseStatus",
+  "comment",
+  "additionalGuests",
+];
+
 function ordered(json: EventJson): EventJson {
   const out: EventJson = {};
   for (const key of KEY_ORDER) if (json[key] !== undefined) out[key] = json[key];
@@ -80,12 +92,13 @@ function person(email: string, viewer: string): { email: string; self?: true } {
  * Attendees as the viewing calendar sees them: the flags are computed, not stored, because
  * one stored event is shown in the organizer's and in every invited account's calendar.
  */
-function attendeesFor(event: StoredEvent, viewer: string): Attendee[] {
-  return event.attendees.map(({ organizer: _, self: __, ...attendee }) => {
+function attendeesFor(event: StoredEvent, viewer: string): EventJson[] {
+  return event.attendees.map((attendee) => {
     const email = attendee.email.toLowerCase();
-    const out: Attendee = structuredClone(attendee);
-    if (email === event.organizer) out.organizer = true;
-    if (email === viewer) out.self = true;
+    const flags = { organizer: email === event.organizer || undefined, self: email === viewer || undefined };
+    const json: EventJson = { ...structuredClone(attendee), ...flags };
+    const out: EventJson = {};
+    for (const key of ATTENDEE_KEY_ORDER) if (json[key] !== undefined) out[key] = json[key];
     return out;
   });
 }
