@@ -24,6 +24,21 @@ function canonical(value: unknown): string {
   );
 }
 
+/** Values the API writes out when a field is unset, so a body read back compares equal. */
+const FIELD_DEFAULTS: Record<string, unknown> = {
+  reminders: { useDefault: true },
+  eventType: "default",
+  transparency: "opaque",
+  visibility: "default",
+};
+
+function withoutDefaults(fields: EventDraft["fields"]): string {
+  const out = { ...fields };
+  for (const [key, value] of Object.entries(FIELD_DEFAULTS))
+    if (canonical(out[key]) === canonical(value)) delete out[key];
+  return canonical(out);
+}
+
 /** Who is invited and whether optionally: what only the organizer decides. */
 function guestList(attendees: EventDraft["attendees"]): string {
   return canonical(
@@ -39,7 +54,7 @@ function changesShared(event: StoredEvent, draft: EventDraft, body: Record<strin
     !sameTime(event.end, draft.end) ||
     (event.recurringEventId === null && canonical(event.recurrence) !== canonical(draft.recurrence)) ||
     event.status !== draft.status ||
-    canonical(event.fields) !== canonical(draft.fields) ||
+    withoutDefaults(event.fields) !== withoutDefaults(draft.fields) ||
     (body.conferenceData !== undefined &&
       canonical(body.conferenceData) !== canonical(event.conferenceData)) ||
     guestList(event.attendees) !== guestList(draft.attendees)

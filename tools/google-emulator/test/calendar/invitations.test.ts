@@ -99,6 +99,21 @@ describe("invitations between emulator accounts (REST)", () => {
     expect(organizer.json.etag).toBe(patched.json.etag);
   });
 
+  test("events.update: the invitee may send back the event it read with only its answer changed", async () => {
+    const p = pair();
+    await invite(p, "invite011", { location: "Room 2" });
+    const read = await p.asBob("GET", "/calendars/primary/events/invite011");
+    const body = structuredClone(read.json);
+    attendee(body, BOB).responseStatus = "tentative";
+    const updated = await p.asBob("PUT", "/calendars/primary/events/invite011", body);
+    expect(updated.status).toBe(200);
+    expect(attendee(updated.json, BOB).responseStatus).toBe("tentative");
+    const anas = await p.cal.call("GET", "/calendars/primary/events/invite011");
+    expect(attendee(anas.json, BOB).responseStatus).toBe("tentative");
+    body.location = "Room 3";
+    expect((await p.asBob("PUT", "/calendars/primary/events/invite011", body)).status).toBe(403);
+  });
+
   test("any other change by the invitee is 403 forbiddenForNonOrganizer and changes nothing", async () => {
     const p = pair();
     await invite(p, "invite003");
