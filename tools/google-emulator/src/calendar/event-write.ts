@@ -18,7 +18,7 @@ import { type EventDraft, mergePatch, readEventBody, writableJson } from "./even
 import { findInstance, instanceTimes } from "./event-occurrences.ts";
 import { type EventJson, renderEvent, renderInstance } from "./event-resource.ts";
 import { sameTime } from "./event-times.ts";
-import { answerInvitation, isInviteeCopy, setResponse, withdrawnCopy } from "./invitee-writes.ts";
+import { answerInvitation, answersOnly, isInvitation, setResponse, withdrawnCopy } from "./invitee-writes.ts";
 
 export interface WriteRequest {
   body: Record<string, unknown>;
@@ -136,7 +136,7 @@ export function writeEvent(
   // Occurrences cannot carry their own rules; Google ignores read-only fields on write.
   if (current.recurringEventId !== null) delete merged.recurrence;
   const draft = readEventBody(merged, current.organizer, calendar.timeZone);
-  if (isInviteeCopy(calendar, current))
+  if (answersOnly(calendar, current))
     answerInvitation(current, draft, request.body, calendar.ownerEmail, request.now);
   else applyOrganizerWrite(current, draft, request, replace);
   if (!target.materialized && target.series !== null) target.series.exceptions.set(eventId, current);
@@ -160,7 +160,7 @@ export function deleteEvent(
   const event = target.event;
   if (event.status === "cancelled" || target.series?.status === "cancelled") throw calendarErrors.deleted();
   checkIfMatch(event, ifMatch);
-  if (isInviteeCopy(calendar, event)) return declineCopy(calendar, target, eventId, now);
+  if (isInvitation(calendar, event)) return declineCopy(calendar, target, eventId, now);
   event.status = "cancelled";
   event.updated = now;
   event.etag = nextEtag(event.etag, now);

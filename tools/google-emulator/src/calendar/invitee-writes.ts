@@ -10,9 +10,14 @@ import { type CalendarRecord, nextEtag, type StoredEvent } from "./calendar-stor
 import type { EventDraft } from "./event-input.ts";
 import { sameTime } from "./event-times.ts";
 
-/** True when `calendar` holds `event` as an invitee that may not change shared properties. */
-export function isInviteeCopy(calendar: CalendarRecord, event: StoredEvent): boolean {
-  return event.organizer !== calendar.ownerEmail && event.fields.guestsCanModify !== true;
+/** True when `calendar` shows `event` as an invitation, not as an event it organizes. */
+export function isInvitation(calendar: CalendarRecord, event: StoredEvent): boolean {
+  return event.organizer !== calendar.ownerEmail;
+}
+
+/** True when a write through `calendar` may change only the invitee's own answer. */
+export function answersOnly(calendar: CalendarRecord, event: StoredEvent): boolean {
+  return isInvitation(calendar, event) && event.fields.guestsCanModify !== true;
 }
 
 /** JSON with object keys sorted, so equal values compare equal whatever their key order. */

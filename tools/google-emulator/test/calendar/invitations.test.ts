@@ -116,7 +116,7 @@ describe("invitations between emulator accounts (REST)", () => {
     expect(unchanged.json.sequence).toBe(0);
   });
 
-  test("guestsCanModify lets the invitee change the event for everyone", async () => {
+  test("guestsCanModify lets the invitee change the event for everyone, but not cancel it", async () => {
     const p = pair();
     await invite(p, "invite004", { guestsCanModify: true });
     const res = await p.asBob("PATCH", "/calendars/primary/events/invite004", { summary: "Renamed by Bob" });
@@ -124,6 +124,11 @@ describe("invitations between emulator accounts (REST)", () => {
     expect(res.json.organizer).toEqual({ email: ANA });
     const organizer = await p.cal.call("GET", "/calendars/primary/events/invite004");
     expect(organizer.json.summary).toBe("Renamed by Bob");
+    // Deleting is still only Bob's: it leaves his calendar, and Ana's event stays.
+    expect((await p.asBob("DELETE", "/calendars/primary/events/invite004")).status).toBe(204);
+    const after = await p.cal.call("GET", "/calendars/primary/events/invite004");
+    expect(after.json.status).toBe("confirmed");
+    expect(attendee(after.json, BOB).responseStatus).toBe("declined");
   });
 
   test("the organizer's changes reach the invitee; removing the invitee takes it away", async () => {
