@@ -10,9 +10,17 @@ import type { EmulatorState, IssuedAccessToken, IssuedRefreshToken } from "./emu
 
 const FORMAT = 1;
 
-interface StoredEventJson extends Omit<StoredEvent, "exceptions"> {
+interface StoredEventJson extends Omit<StoredEvent, "exceptions" | "organizer"> {
+  /** Absent in snapshots taken before invitations were shared: the calendar's owner. */
+  organizer?: string;
   /** [instance id, exception] pairs, as the series keeps them. */
   exceptions: Array<[string, StoredEventJson]>;
+}
+
+/** An invitation this calendar shows: the organizer's event, kept once, in the organizer's calendar. */
+interface SharedRefJson {
+  id: string;
+  organizer: string;
 }
 
 interface CalendarJson {
@@ -23,6 +31,7 @@ interface CalendarJson {
   updated: number;
   etag: string;
   events: StoredEventJson[];
+  shared?: SharedRefJson[];
 }
 
 interface StateJson {
@@ -36,6 +45,8 @@ export function snapshotState(state: EmulatorState): string {
   const calendars: CalendarJson[] = [];
   for (const value of state.calendarData.values()) {
     if (!(value instanceof CalendarRecord)) continue;
+    const own = [...value.events.values()].filter((event) => !isSharedRef(state, value, event));
+    const shared = [...value.events.values()].filter((event) => isSharedRef(state, value, event));
     calendars.push({
       id: value.id,
       ownerEmail: value.ownerEmail,
@@ -43,7 +54,8 @@ export function snapshotState(state: EmulatorState): string {
       timeZone: value.timeZone,
       updated: value.updated,
       etag: value.etag,
-      events: [...value.events.values()].map(eventToJson),
+      events: own.map(eventToJson),
+      shared: shared.map((event) => ({ id: event.id, organizer: event.organizer })),
     });
   }
   const json: StateJson = {
@@ -77,9 +89,26 @@ export function restoreState(state: EmulatorState, text: string): void {
       calendar.updated,
     );
     record.etag = calendar.etag;
-    for (const event of calendar.events) record.events.set(event.id, eventFromJson(event));
+    for (const event of calendar.events)
+      record.events.set(event.id, eventFromJson(event, calendar.ownerEmail));
     state.calendarData.set(calendar.id, record);
   }
+  // Invitations point at the organizer's object, so both calendars keep seeing one event.
+  for (const calendar of json.calendars) {
+    const record = state.calendarData.get(calendar.id) as CalendarRecord;
+    for (const ref of calendar.shared ?? []) {
+      const home = state.calendarData.get(ref.organizer);
+      const event = home instanceof CalendarRecord ? home.events.get(ref.id) : undefined;
+      if (event !== undefined) record.events.set(ref.id, event);
+    }
+  }
+}
+
+/** True when `calendar` shows another calendar's event (the same object), not its own. */
+function isSharedRef(state: EmulatorState, calendar: CalendarRecord, event: StoredEvent): boolean {
+  if (event.organizer === calendar.ownerEmail) return false;
+  const home = state.calendarData.get(event.organizer);
+  return home instanceof CalendarRecord && home.events.get(event.id) === event;
 }
 
 function eventToJson(event: StoredEvent): StoredEventJson {
@@ -89,9 +118,11 @@ function eventToJson(event: StoredEvent): StoredEventJson {
   };
 }
 
-function eventFromJson(event: StoredEventJson): StoredEvent {
+function eventFromJson(event: StoredEventJson, owner: string): StoredEvent {
+  const organizer = event.organizer ?? owner;
   return {
     ...event,
-    exceptions: new Map(event.exceptions.map(([id, exception]) => [id, eventFromJson(exception)])),
+    organizer,
+    exceptions: new Map(event.exceptions.map(([id, exception]) => [id, eventFromJson(exception, organizer)])),
   };
 }

@@ -169,6 +169,14 @@ export const calendarErrors = {
       "cannotUseDefaultRemindersAndSpecifyOverride",
       "Cannot specify both default reminders and overrides at the same time.",
     ),
+  /** An invited account changing more than its own answer on its copy of the event. */
+  forbiddenForNonOrganizer: (): GoogleApiError =>
+    backend(
+      403,
+      "forbiddenForNonOrganizer",
+      "Shared properties can only be changed by the organizer of the event.",
+      { domain: "calendar" },
+    ),
   staleSequence: (): GoogleApiError =>
     backend(
       400,

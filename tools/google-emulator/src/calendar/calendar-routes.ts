@@ -13,6 +13,7 @@ import { renderCalendar, renderCalendarListEntry } from "./calendar-resource.ts"
 import { type CalendarRecord, nextEtag, primaryCalendar, resolveCalendar } from "./calendar-store.ts";
 import { readConferenceVersion } from "./conference.ts";
 import { listEvents, listInstances, readListOptions } from "./event-list.ts";
+import { shareEventWrite } from "./event-sharing.ts";
 import {
   deleteEvent,
   getEvent,
@@ -96,6 +97,7 @@ export function calendarRoutes(state: EmulatorState): Hono {
     on("events.insert", async (request) => {
       const calendar = calendarFor(state, request);
       const event = insertEvent(calendar, await writeRequest(request));
+      shareEventWrite(state, event, event.updated);
       return eventResponse(renderStored(calendar, event, calendar.timeZone), event.etag);
     }),
   );
@@ -132,6 +134,7 @@ export function calendarRoutes(state: EmulatorState): Hono {
       on(method, async (request) => {
         const calendar = calendarFor(state, request);
         const event = writeEvent(calendar, request.param("eventId"), await writeRequest(request), replace);
+        shareEventWrite(state, event, event.updated);
         return eventResponse(renderStored(calendar, event, calendar.timeZone), event.etag);
       }),
     );
@@ -141,12 +144,14 @@ export function calendarRoutes(state: EmulatorState): Hono {
     "/calendars/:calendarId/events/:eventId",
     on("events.delete", (request) => {
       readSendUpdates(request.query);
-      deleteEvent(
+      const now = Date.now();
+      const event = deleteEvent(
         calendarFor(state, request),
         request.param("eventId"),
         request.header("If-Match"),
-        Date.now(),
+        now,
       );
+      shareEventWrite(state, event, now);
       return new Response(null, { status: 204 });
     }),
   );

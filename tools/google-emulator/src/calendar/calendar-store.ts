@@ -30,6 +30,11 @@ export type EventFields = Record<string, unknown>;
 
 export interface StoredEvent {
   id: string;
+  /**
+   * The organizer's email: the owner of the calendar the event was created on. Another account
+   * invited to it holds this same object in its own calendar (event-sharing.ts).
+   */
+  organizer: string;
   status: EventStatus;
   /** epoch ms */
   created: number;
@@ -133,9 +138,16 @@ export function resolveCalendar(
 }
 
 /** A fresh stored event with Google's defaults; callers fill times and fields. */
-export function blankEvent(id: string, now: number, start: EventTime, end: EventTime): StoredEvent {
+export function blankEvent(
+  id: string,
+  organizer: string,
+  now: number,
+  start: EventTime,
+  end: EventTime,
+): StoredEvent {
   return {
     id,
+    organizer,
     status: "confirmed",
     created: now,
     updated: now,

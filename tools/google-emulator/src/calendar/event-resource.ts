@@ -50,6 +50,18 @@ const KEY_ORDER = [
   "eventType",
 ];
 
+const ATTENDEE_KEY_ORDER = [
+  "email",
+  "displayName",
+  "organizer",
+  "self",
+  "resource",
+  "optional",
+  "responseStatus",
+  "comment",
+  "additionalGuests",
+];
+
 function ordered(json: EventJson): EventJson {
   const out: EventJson = {};
   for (const key of KEY_ORDER) if (json[key] !== undefined) out[key] = json[key];
@@ -71,8 +83,28 @@ interface RenderOptions {
   zone: string;
 }
 
+/** A person as the viewing calendar sees them: `self` marks the calendar's owner. */
+function person(email: string, viewer: string): { email: string; self?: true } {
+  return email === viewer ? { email, self: true } : { email };
+}
+
+/**
+ * Attendees as the viewing calendar sees them: the flags are computed, not stored, because
+ * one stored event is shown in the organizer's and in every invited account's calendar.
+ */
+function attendeesFor(event: StoredEvent, viewer: string): EventJson[] {
+  return event.attendees.map((attendee) => {
+    const email = attendee.email.toLowerCase();
+    const flags = { organizer: email === event.organizer || undefined, self: email === viewer || undefined };
+    const json: EventJson = { ...structuredClone(attendee), ...flags };
+    const out: EventJson = {};
+    for (const key of ATTENDEE_KEY_ORDER) if (json[key] !== undefined) out[key] = json[key];
+    return out;
+  });
+}
+
 function baseJson(event: StoredEvent, id: string, options: RenderOptions): EventJson {
-  const owner = { email: options.calendar.ownerEmail, self: true };
+  const viewer = options.calendar.ownerEmail;
   const json: EventJson = {
     kind: "calendar#event",
     etag: event.etag,
@@ -82,8 +114,8 @@ function baseJson(event: StoredEvent, id: string, options: RenderOptions): Event
     created: formatUtcMillis(event.created),
     updated: formatUtcMillis(event.updated),
     ...structuredClone(event.fields),
-    creator: owner,
-    organizer: { ...owner },
+    creator: person(event.organizer, viewer),
+    organizer: person(event.organizer, viewer),
     start: renderTime(event.start, options.zone),
     end: renderTime(event.end, options.zone),
     iCalUID: `${event.recurringEventId ?? event.id}@google.com`,
@@ -92,7 +124,7 @@ function baseJson(event: StoredEvent, id: string, options: RenderOptions): Event
     eventType: event.fields.eventType ?? "default",
   };
   if (event.recurrence !== null) json.recurrence = [...event.recurrence];
-  if (event.attendees.length > 0) json.attendees = structuredClone(event.attendees);
+  if (event.attendees.length > 0) json.attendees = attendeesFor(event, viewer);
   if (event.fields.transparency === "opaque") delete json.transparency;
   if (event.fields.visibility === "default") delete json.visibility;
   const link = hangoutLinkOf(event.conferenceData);

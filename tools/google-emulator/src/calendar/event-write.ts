@@ -18,6 +18,7 @@ import { type EventDraft, mergePatch, readEventBody, writableJson } from "./even
 import { findInstance, instanceTimes } from "./event-occurrences.ts";
 import { type EventJson, renderEvent, renderInstance } from "./event-resource.ts";
 import { sameTime } from "./event-times.ts";
+import { answerInvitation, answersOnly, isInvitation, setResponse, withdrawnCopy } from "./invitee-writes.ts";
 
 export interface WriteRequest {
   body: Record<string, unknown>;
@@ -38,7 +39,7 @@ function locate(calendar: CalendarRecord, eventId: string): Target | null {
   const { series } = ref;
   const times = instanceTimes(series, ref.start);
   const exception: StoredEvent = {
-    ...blankEvent(eventId, series.created, times.start, times.end),
+    ...blankEvent(eventId, series.organizer, series.created, times.start, times.end),
     status: series.status,
     updated: series.updated,
     etag: series.etag,
@@ -79,7 +80,7 @@ export function insertEvent(calendar: CalendarRecord, request: WriteRequest): St
   if (requestedId !== null && calendar.events.has(requestedId)) throw calendarErrors.duplicate();
   let id = requestedId ?? newEventId();
   while (calendar.events.has(id)) id = newEventId();
-  const event = blankEvent(id, now, draft.start, draft.end);
+  const event = blankEvent(id, calendar.ownerEmail, now, draft.start, draft.end);
   applyDraft(event, draft);
   event.conferenceData = conferenceData;
   calendar.events.set(id, event);
@@ -87,23 +88,13 @@ export function insertEvent(calendar: CalendarRecord, request: WriteRequest): St
   return event;
 }
 
-/** events.update (`replace`) and events.patch (merge) on an event or an occurrence. */
-export function writeEvent(
-  calendar: CalendarRecord,
-  eventId: string,
+/** A write by the organizer (or a guest the organizer lets modify the event). */
+function applyOrganizerWrite(
+  current: StoredEvent,
+  draft: EventDraft,
   request: WriteRequest,
   replace: boolean,
-): StoredEvent {
-  const target = locate(calendar, eventId);
-  if (target === null) throw calendarErrors.notFound();
-  const current = target.event;
-  checkIfMatch(current, request.ifMatch);
-  const merged = replace
-    ? { ...request.body }
-    : mergePatch(writableJson(current, calendar.timeZone), request.body);
-  // Occurrences cannot carry their own rules; Google ignores read-only fields on write.
-  if (current.recurringEventId !== null) delete merged.recurrence;
-  const draft = readEventBody(merged, calendar.ownerEmail, calendar.timeZone);
+): void {
   if (draft.sequence !== null && draft.sequence < current.sequence) throw calendarErrors.staleSequence();
   const conferenceData = applyConference(
     request.body,
@@ -126,28 +117,70 @@ export function writeEvent(
   current.sequence = sequence;
   current.updated = request.now;
   current.etag = nextEtag(current.etag, request.now);
+}
+
+/** events.update (`replace`) and events.patch (merge) on an event or an occurrence. */
+export function writeEvent(
+  calendar: CalendarRecord,
+  eventId: string,
+  request: WriteRequest,
+  replace: boolean,
+): StoredEvent {
+  const target = locate(calendar, eventId);
+  if (target === null) throw calendarErrors.notFound();
+  const current = target.event;
+  checkIfMatch(current, request.ifMatch);
+  const merged = replace
+    ? { ...request.body }
+    : mergePatch(writableJson(current, calendar.timeZone), request.body);
+  // Occurrences cannot carry their own rules; Google ignores read-only fields on write.
+  if (current.recurringEventId !== null) delete merged.recurrence;
+  const draft = readEventBody(merged, current.organizer, calendar.timeZone);
+  if (answersOnly(calendar, current))
+    answerInvitation(current, draft, request.body, calendar.ownerEmail, request.now);
+  else applyOrganizerWrite(current, draft, request, replace);
   if (!target.materialized && target.series !== null) target.series.exceptions.set(eventId, current);
   calendar.touch(request.now);
   return current;
 }
 
-/** events.delete: a soft delete. The event stays readable as `cancelled`; a second delete is 410. */
+/**
+ * events.delete: a soft delete. The event stays readable as `cancelled`; a second delete is 410.
+ * An invitee deleting its copy declines: the event leaves its calendar only (one occurrence
+ * stays, declined). Returns the event as this calendar now holds it.
+ */
 export function deleteEvent(
   calendar: CalendarRecord,
   eventId: string,
   ifMatch: string | undefined,
   now: number,
-): void {
+): StoredEvent {
   const target = locate(calendar, eventId);
   if (target === null) throw calendarErrors.notFound();
   const event = target.event;
   if (event.status === "cancelled" || target.series?.status === "cancelled") throw calendarErrors.deleted();
   checkIfMatch(event, ifMatch);
+  if (isInvitation(calendar, event)) return declineCopy(calendar, target, eventId, now);
   event.status = "cancelled";
   event.updated = now;
   event.etag = nextEtag(event.etag, now);
   if (!target.materialized && target.series !== null) target.series.exceptions.set(eventId, event);
   calendar.touch(now);
+  return event;
+}
+
+function declineCopy(calendar: CalendarRecord, target: Target, eventId: string, now: number): StoredEvent {
+  const { event } = target;
+  setResponse(event, calendar.ownerEmail, "declined", now);
+  if (target.series !== null) {
+    if (!target.materialized) target.series.exceptions.set(eventId, event);
+    calendar.touch(now);
+    return event;
+  }
+  const withdrawn = withdrawnCopy(event, now);
+  calendar.events.set(eventId, withdrawn);
+  calendar.touch(now);
+  return withdrawn;
 }
 
 /** events.get: single events, series, occurrences and deleted events (as `cancelled`). */

@@ -7,6 +7,7 @@ import type { CalendarRecord, StoredEvent } from "../calendar/calendar-store.ts"
 import { addDays, daysBetween, parseInstant } from "../calendar/calendar-time.ts";
 import { isObject } from "../calendar/event-input.ts";
 import type { EventJson } from "../calendar/event-resource.ts";
+import { shareEventWrite } from "../calendar/event-sharing.ts";
 import { deleteEvent, getEvent, insertEvent, renderStored, writeEvent } from "../calendar/event-write.ts";
 import {
   allDayBody,
@@ -33,7 +34,9 @@ function explicitZoneOf(context: ToolContext): string | null {
 
 function patch(context: ToolContext, calendar: CalendarRecord, body: Body): Record<string, unknown> {
   const request = { body, conferenceVersion: 1, ifMatch: undefined, now: context.now };
-  return output(calendar, writeEvent(calendar, String(context.args.eventId), request, false));
+  const event = writeEvent(calendar, String(context.args.eventId), request, false);
+  shareEventWrite(context.state, event, context.now);
+  return output(calendar, event);
 }
 
 const createEvent: ToolHandler = (context) => {
@@ -48,6 +51,7 @@ const createEvent: ToolHandler = (context) => {
   if (Array.isArray(args.recurrenceData) && args.recurrenceData.length > 0)
     body.recurrence = args.recurrenceData;
   const event = insertEvent(calendar, { body, conferenceVersion: 1, ifMatch: undefined, now: context.now });
+  shareEventWrite(context.state, event, context.now);
   return output(calendar, event);
 };
 
@@ -122,7 +126,7 @@ const updateEvent: ToolHandler = (context) => {
 const deleteEventTool: ToolHandler = (context) => {
   const calendar = calendarOf(context);
   const eventId = String(context.args.eventId);
-  deleteEvent(calendar, eventId, undefined, context.now);
+  shareEventWrite(context.state, deleteEvent(calendar, eventId, undefined, context.now), context.now);
   return toMcpEvent(getEvent(calendar, eventId, calendar.timeZone).json, calendar.timeZone);
 };
 
