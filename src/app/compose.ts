@@ -4,6 +4,7 @@ import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provi
 import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
 import type { GoogleCallObserver } from "../adapters/google/google-call-observer.ts";
 import { GoogleMcpCalendarGateway } from "../adapters/google-mcp/google-mcp-calendar-gateway.ts";
+import { ConnectedReceipts } from "../adapters/http/connected-receipt.ts";
 import { createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
 import { openApiApp } from "../adapters/http/openapi.ts";
 import { JsonLineLogger, type Logger } from "../adapters/logging/logger.ts";
@@ -78,6 +79,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     logger,
     apiKeys: config.server.apiKeys,
     connectConfirmUrl: config.server.connectConfirmUrl,
+    connectedReceipts: new ConnectedReceipts(derivedKey(config.encryption.key, "connected-receipts")),
     maxBodyBytes: config.server.maxBodyBytes,
     health: () => checkHealth(storage),
     onRequest: metrics.onRequest,
@@ -208,18 +210,19 @@ function calendarGateway(
     url: google.calendarMcpUrl,
     timeoutMs: google.timeoutMs,
     retry: google.retry,
-    approvalKey: approvalKey(config.encryption.key),
+    approvalKey: derivedKey(config.encryption.key, "google-mcp-approval-tokens"),
     observe,
   });
 }
 
 /**
- * The approval tokens' HMAC key, derived from the token encryption key so every instance shares
- * it; a store opened without one (tests) gets a key of its own.
+ * An HMAC key for one purpose (approval tokens, success-page receipts), derived from the token
+ * encryption key so every instance shares it; a store opened without one (tests) gets a key of
+ * its own.
  */
-function approvalKey(encryptionKey: Uint8Array | null): Uint8Array {
+function derivedKey(encryptionKey: Uint8Array | null, purpose: string): Uint8Array {
   if (encryptionKey === null) return crypto.getRandomValues(new Uint8Array(32));
-  return new Uint8Array(createHmac("sha256", encryptionKey).update("google-mcp-approval-tokens").digest());
+  return new Uint8Array(createHmac("sha256", encryptionKey).update(purpose).digest());
 }
 
 async function checkHealth(storage: Storage): Promise<HealthReport> {

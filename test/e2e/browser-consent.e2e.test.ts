@@ -111,7 +111,11 @@ describe("consent flow in headless Chromium: zero-config sandbox, the emulator's
     await screenshot(page, answer.shot);
 
     const callbackUrl = `${running().sandbox.server.url}/oauth/callback`;
-    const callback = page.waitForResponse((response) => response.url().startsWith(callbackUrl));
+    // The page the browser ends on: a success is a 303 to a reload-safe address first.
+    const callback = page.waitForResponse(
+      (response) =>
+        response.url().startsWith(callbackUrl) && (response.status() < 300 || response.status() >= 400),
+    );
     await page.click(answer.decision === "allow" ? "#allow-button" : "#deny-button");
     const response = await callback;
     await page.waitForLoadState("load");
@@ -139,6 +143,13 @@ describe("consent flow in headless Chromium: zero-config sandbox, the emulator's
         expect(text).toContain("sam.lee@example.com");
         expect(text).toContain("return to the chat");
         await screenshot(page, "success-en");
+        // A reload shows the same page, not "this link is no longer valid": the spent code and
+        // state are no longer in the address.
+        expect(page.url()).not.toContain("code=");
+        const reloaded = await page.reload();
+        expect(reloaded?.status()).toBe(200);
+        expect(await visibleText(page, "h1")).toContain("Google Calendar connected");
+        expect(await visibleText(page, "main")).toContain("sam.lee@example.com");
       });
       expect(await calendarStatus("browser-allow")).toMatchObject({
         connected: true,

@@ -10,6 +10,7 @@ import type { Logger } from "../logging/logger.ts";
 import { toStatusResponse } from "../shared/connection-status.ts";
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../shared/json-depth.ts";
 import { type CallbackOutcome, preferredLanguage, renderCallbackPage } from "./callback-page.ts";
+import { ConnectedReceipts } from "./connected-receipt.ts";
 import { describeError, HttpError } from "./http-errors.ts";
 import { authorizeRequest, confirmRequest, disconnectRequest } from "./http-schemas.ts";
 
@@ -22,6 +23,8 @@ export interface OAuthRouteDeps {
   confirmConnection?: ConfirmConnection;
   /** Where the browser goes after consent when confirmation is on. */
   connectConfirmUrl?: string | null;
+  /** Signs the success page's reload-safe address; a key of this process's own when absent. */
+  connectedReceipts?: ConnectedReceipts;
 }
 
 const CONNECTED_MESSAGE = "Google Calendar conectado exitosamente";
@@ -101,7 +104,15 @@ export function oauthApiRoutes(deps: OAuthRouteDeps): Hono {
 /** Where Google sends the customer's browser back: public, answered as HTML or JSON. */
 export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
   const app = new Hono();
+  const receipts =
+    deps.connectedReceipts ?? new ConnectedReceipts(crypto.getRandomValues(new Uint8Array(32)));
   app.get("/callback", async (c) => {
+    const receipt = c.req.query("connected");
+    if (receipt !== undefined) {
+      const shown = receipts.read(receipt, Date.now());
+      if (shown === undefined) return c.html(page(c, { kind: "expired" }), 400);
+      return c.html(page(c, { kind: "connected", email: shown.email }));
+    }
     const code = c.req.query("code");
     const state = c.req.query("state") ?? "";
     const googleError = c.req.query("error");
@@ -119,7 +130,9 @@ export function oauthCallbackRoute(deps: OAuthRouteDeps): Hono {
         );
       }
       deps.logger.log("info", "calendar_connected", { customer_id: done.customerId, scopes: done.scopes });
-      if (wantsHtml(c)) return c.html(page(c, { kind: "connected", email: done.email }));
+      // 303 to an address without the spent code and state, so a reload shows this page again.
+      if (wantsHtml(c))
+        return c.redirect(`callback?connected=${receipts.issue(done.email, Date.now())}`, 303);
       return c.json({
         success: true,
         customer_id: done.customerId,

@@ -110,9 +110,13 @@ describe("GET /oauth/callback", () => {
     const world = httpWorld();
     const { state, authorization_url } = await authorize(world);
     const code = world.oauth.issueCode(verifierOf(authorization_url), "ana@example.com");
-    const response = await world.app.request(`/oauth/callback?code=${code}&state=${state}`, {
-      headers: { accept: "text/html", "accept-language": "es-ES,es;q=0.9,en;q=0.8" },
-    });
+    const headers = { accept: "text/html", "accept-language": "es-ES,es;q=0.9,en;q=0.8" };
+    const consented = await world.app.request(`/oauth/callback?code=${code}&state=${state}`, { headers });
+    // Post/redirect/get: the spent code and state leave the address bar, so a reload works.
+    expect(consented.status).toBe(303);
+    const location = consented.headers.get("location") ?? "";
+    expect(location).toMatch(/^callback\?connected=[\w-]+\.[\w-]+$/);
+    const response = await world.app.request(`/oauth/${location}`, { headers });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('lang="es"');
@@ -121,6 +125,32 @@ describe("GET /oauth/callback", () => {
     expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+
+  test("the success page's address survives reloads; a forged or altered receipt is refused", async () => {
+    const world = httpWorld();
+    const { state, authorization_url } = await authorize(world);
+    const code = world.oauth.issueCode(verifierOf(authorization_url), "ana@example.com");
+    const headers = { accept: "text/html", "accept-language": "en" };
+    const consented = await world.app.request(`/oauth/callback?code=${code}&state=${state}`, { headers });
+    const location = consented.headers.get("location") ?? "";
+    for (let reload = 0; reload < 3; reload += 1) {
+      const again = await world.app.request(`/oauth/${location}`, { headers });
+      expect(again.status).toBe(200);
+      expect(await again.text()).toContain("ana@example.com");
+    }
+    // The code and state themselves are spent: replaying them is the expired page, as before.
+    const replayed = await world.app.request(`/oauth/callback?code=${code}&state=${state}`, { headers });
+    expect(replayed.status).toBe(400);
+    const [payload, signature] = location.replace("callback?connected=", "").split(".");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ e: "eve@example.com", x: Date.now() + 60_000 }),
+    ).toString("base64url");
+    for (const forged of [`${forgedPayload}.${signature}`, `${payload}.x${signature}`, "nonsense", ""]) {
+      const refused = await world.app.request(`/oauth/callback?connected=${forged}`, { headers });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).not.toContain("eve@example.com");
+    }
   });
 
   test("access_denied: a clear page, the state is consumed, nothing stored, no exchange", async () => {
