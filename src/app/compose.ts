@@ -10,8 +10,11 @@ import type { McpServices } from "../adapters/mcp/tool-definition.ts";
 import { metricsApp } from "../adapters/metrics/metrics-app.ts";
 import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
+import { NO_NOTIFICATIONS, OutboxNotifications } from "../adapters/webhooks/outbox-notifications.ts";
+import { WebhookDeliverer } from "../adapters/webhooks/webhook-deliverer.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { Clock } from "../domain/ports/clock.ts";
+import type { Notifications } from "../domain/ports/notifications.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
@@ -56,7 +59,14 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
   const storage = options.storage ?? (await openStorage(config));
   const { pending } = storage;
   const metrics = new ServerMetrics();
-  const services = composeServices(config, storage, { logger, clock, metrics });
+  const deliverer = webhookDeliverer(config, storage, logger, metrics);
+  const services = composeServices(config, storage, {
+    logger,
+    clock,
+    metrics,
+    onNotification: deliverer?.nudge,
+  });
+  deliverer?.start();
 
   const app = createHttpApp({
     ...services,
@@ -93,6 +103,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     metrics,
     close: async () => {
       clearInterval(purge);
+      await deliverer?.stop();
       await storage.close();
     },
   };
@@ -102,20 +113,24 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
 export function composeServices(
   config: Config,
   storage: Storage,
-  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics },
+  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics; onNotification?: () => void },
 ): Services {
   const { vault, pending, lock } = storage;
   const { logger, clock, metrics } = options;
+  const notifications = composeNotifications(config, storage, options.onNotification);
   const oauth = new ArcticGoogleOAuthProvider(
     { ...config.google, retry: { attempts: 3, baseDelayMs: 200 } },
     clock,
     metrics?.onGoogleCall,
   );
+  const connect = new ConnectCalendar({ oauth, pending, vault, lock, clock, notifications });
   const refresh = new RefreshToken({
     vault,
     oauth,
     lock,
     clock,
+    notifications,
+    reauthorize: (customerId) => connect.start(customerId),
     onRefresh: (outcome) => {
       logger.log("info", "token_refresh", { outcome });
       metrics?.onRefresh(outcome);
@@ -128,9 +143,9 @@ export function composeServices(
   });
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
   return {
-    connect: new ConnectCalendar({ oauth, pending, vault, lock, clock }),
+    connect,
     refresh,
-    disconnect: new DisconnectCalendar({ vault, oauth, lock }),
+    disconnect: new DisconnectCalendar({ vault, oauth, lock, notifications, clock }),
     status: new GetConnectionStatus({ vault }),
     listCalendars: new ListCalendars(calendarDeps),
     listEvents: new ListEvents(calendarDeps),
@@ -142,6 +157,36 @@ export function composeServices(
     cancelBooking: new CancelBooking(calendarDeps),
     respondToInvitation: new RespondToInvitation(calendarDeps),
   };
+}
+
+/** Webhooks on: notifications go to the store's outbox, for whichever instance delivers them. */
+function composeNotifications(config: Config, storage: Storage, onRecorded?: () => void): Notifications {
+  const webhooks = config.webhooks;
+  if (webhooks === null) return NO_NOTIFICATIONS;
+  return new OutboxNotifications({
+    outbox: storage.outbox,
+    maxAgeMs: webhooks.maxAgeMs,
+    ...(onRecorded === undefined ? {} : { onRecorded }),
+  });
+}
+
+function webhookDeliverer(
+  config: Config,
+  storage: Storage,
+  logger: Logger,
+  metrics: ServerMetrics,
+): WebhookDeliverer | null {
+  const webhooks = config.webhooks;
+  if (webhooks === null) return null;
+  return new WebhookDeliverer({
+    outbox: storage.outbox,
+    url: webhooks.url,
+    secrets: webhooks.secrets,
+    timeoutMs: webhooks.timeoutMs,
+    logger,
+    onAttempt: metrics.onWebhookAttempt,
+    onStats: metrics.onOutboxStats,
+  });
 }
 
 async function checkHealth(storage: Storage): Promise<HealthReport> {

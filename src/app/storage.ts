@@ -12,6 +12,10 @@ import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
+import { FileWebhookOutbox } from "../adapters/webhooks/file-webhook-outbox.ts";
+import { PostgresWebhookOutbox } from "../adapters/webhooks/postgres-webhook-outbox.ts";
+import { SqliteWebhookOutbox } from "../adapters/webhooks/sqlite-webhook-outbox.ts";
+import type { WebhookOutbox } from "../adapters/webhooks/webhook-outbox.ts";
 import type { CustomerLock } from "../domain/ports/customer-lock.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
 import type { TokenVault } from "../domain/ports/token-vault.ts";
@@ -22,6 +26,8 @@ export interface Storage {
   vault: TokenVault & ResealableVault;
   pending: PendingAuthorizations;
   lock: CustomerLock;
+  /** Webhooks waiting to be sent (and recently sent), sealed like tokens. */
+  outbox: WebhookOutbox;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +50,7 @@ export async function openStorage(
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
         lock: new InProcessCustomerLock(),
+        outbox: new SqliteWebhookOutbox(db, sealer),
         ping: async () => {
           db.query("SELECT 1").get();
         },
@@ -57,6 +64,7 @@ export async function openStorage(
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
+        outbox: new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer }),
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
         },
@@ -77,6 +85,7 @@ export async function openStorage(
         pending: new PostgresPendingAuthorizations(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
         lock: new PostgresCustomerLock(db),
+        outbox: new PostgresWebhookOutbox(db, sealer),
         ping: () => db.ping(),
         close: () => db.close(),
       };

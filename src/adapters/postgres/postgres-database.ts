@@ -20,7 +20,7 @@ export interface PostgresDatabaseOptions {
   applicationName?: string;
 }
 
-export type PostgresTable = "connections" | "pending_authorizations";
+export type PostgresTable = "connections" | "pending_authorizations" | "webhook_outbox";
 
 export interface QueryResult<Row> {
   rows: Row[];

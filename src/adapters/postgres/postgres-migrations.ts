@@ -27,6 +27,27 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX pending_authorizations_expires_at ON ${s}.pending_authorizations (expires_at);`,
   },
+  {
+    version: 2,
+    name: "webhook outbox",
+    up: (s) => `
+      CREATE TABLE ${s}.webhook_outbox (
+        id text COLLATE "C" PRIMARY KEY,
+        type text NOT NULL,
+        customer_id text NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL,
+        next_attempt_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        lease_owner text,
+        lease_until timestamptz,
+        last_error text,
+        delivered_at timestamptz,
+        record bytea NOT NULL
+      );
+      CREATE INDEX webhook_outbox_due ON ${s}.webhook_outbox (status, next_attempt_at);`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -22,6 +22,23 @@ const MIGRATIONS: readonly string[] = [
      record BLOB NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX pending_authorizations_expires_at ON pending_authorizations (expires_at);`,
+  // Webhook outbox (webhooks/sqlite-webhook-outbox.ts): the body sealed, the rest in clear to schedule.
+  `CREATE TABLE webhook_outbox (
+     id TEXT PRIMARY KEY NOT NULL,
+     type TEXT NOT NULL,
+     customer_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     lease_owner TEXT,
+     lease_until INTEGER,
+     last_error TEXT,
+     delivered_at INTEGER,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingAuthorizations } from "../ports/pending-authorizations.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
@@ -28,6 +29,8 @@ export interface ConnectCalendarDeps {
   clock: Clock;
   /** How long a started authorization stays valid. */
   stateTtlMs?: number;
+  /** Told (durably) about each completed connection; none when webhooks are off. */
+  notifications?: Notifications;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -85,7 +88,15 @@ export class ConnectCalendar {
         updatedAt: now,
       };
       await this.#deps.vault.put(connection);
-      return { customerId, email: connection.email, scopes: connection.tokens.scopes };
+      const { email, tokens } = connection;
+      await this.#deps.notifications?.record({
+        type: "connection.connected",
+        customerId,
+        occurredAt: now,
+        email,
+        scopes: tokens.scopes,
+      });
+      return { customerId, email, scopes: tokens.scopes };
     });
   }
 

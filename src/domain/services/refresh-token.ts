@@ -3,6 +3,7 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -23,6 +24,10 @@ export interface RefreshTokenDeps {
   /** Refresh when the token expires within this margin (clock skew, slow calls). */
   skewMs?: number;
   onRefresh?: (outcome: RefreshOutcome) => void;
+  /** Told (durably) when Google stops honouring a grant; none when webhooks are off. */
+  notifications?: Notifications;
+  /** Starts the fresh authorization that notification carries (ConnectCalendar.start). */
+  reauthorize?: (customerId: CustomerId) => Promise<{ authorizationUrl: string; expiresAt: Date }>;
 }
 
 const DEFAULT_SKEW_MS = 5 * 60 * 1000;
@@ -122,7 +127,23 @@ export class RefreshToken {
       updatedAt: now,
     });
     this.#deps.onRefresh?.("reauthorization_required");
+    await this.#notifyReauthorization(connection.customerId, reason, now);
     throw reauthorizationRequired(connection.customerId);
+  }
+
+  async #notifyReauthorization(customerId: CustomerId, reason: string, occurredAt: Date): Promise<void> {
+    const { notifications, reauthorize } = this.#deps;
+    if (notifications === undefined) return;
+    // Without a link the backend still learns the user must connect again.
+    const fresh = await reauthorize?.(customerId).catch(() => null);
+    await notifications.record({
+      type: "connection.reauthorization_required",
+      customerId,
+      occurredAt,
+      reason,
+      authorizationUrl: fresh?.authorizationUrl ?? null,
+      authorizationExpiresAt: fresh?.expiresAt ?? null,
+    });
   }
 }
 
