@@ -53,13 +53,18 @@ async function startReceiver(secretText: string): Promise<RunningReceiver> {
   while (!text.includes("\n") && Date.now() - started < 10_000) await Bun.sleep(20);
   const url = /listening on (\S+)/.exec(text)?.[1];
   if (url === undefined) throw new Error(`receiver did not start: ${text}`);
+  const printed = (): string[] =>
+    text
+      .split("\n")
+      .slice(1)
+      .filter((line) => line !== "");
   return {
     url,
-    lines: () =>
-      text
-        .split("\n")
-        .slice(1)
-        .filter((line) => line !== ""),
+    lines: async (count) => {
+      const since = Date.now();
+      while (printed().length < count && Date.now() - since < 5000) await Bun.sleep(20);
+      return printed();
+    },
   };
 }
 
