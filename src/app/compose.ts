@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { recordingOwnWrites } from "../adapters/changes/own-write-recording-gateway.ts";
 import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provider.ts";
 import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
 import { type AppEnv, createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
@@ -28,6 +29,12 @@ import { ListEvents } from "../domain/services/list-events.ts";
 import { RefreshToken } from "../domain/services/refresh-token.ts";
 import { RespondToInvitation } from "../domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../domain/services/update-booking.ts";
+import {
+  type ChangeTracking,
+  composeChangeTracking,
+  TrackingConnectCalendar,
+  TrackingDisconnectCalendar,
+} from "./change-tracking.ts";
 import type { Config } from "./config.ts";
 import { openStorage, type Storage } from "./storage.ts";
 
@@ -41,6 +48,8 @@ export interface ComposeOptions {
 /** Every domain service, one per verb: what the HTTP endpoints, the MCP tools and the CLI drive. */
 export interface Services extends McpServices {
   refresh: RefreshToken;
+  /** Calendar changes to webhooks; null when webhooks are off. */
+  changeTracking: ChangeTracking | null;
 }
 
 export interface ComposedServer {
@@ -67,6 +76,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     onNotification: deliverer?.nudge,
   });
   deliverer?.start();
+  services.changeTracking?.start();
 
   const app = createHttpApp({
     ...services,
@@ -75,7 +85,12 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     maxBodyBytes: config.server.maxBodyBytes,
     health: () => checkHealth(storage),
     onRequest: metrics.onRequest,
-    publicApps: { "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }) },
+    publicApps: {
+      "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }),
+      ...(services.changeTracking?.notificationsApp == null
+        ? {}
+        : { "/google/notifications": services.changeTracking.notificationsApp }),
+    },
     protectedApps: {
       "/mcp": createMcpApp({
         services,
@@ -103,6 +118,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     metrics,
     close: async () => {
       clearInterval(purge);
+      services.changeTracking?.stop();
       await deliverer?.stop();
       await storage.close();
     },
@@ -123,7 +139,17 @@ export function composeServices(
     clock,
     metrics?.onGoogleCall,
   );
-  const connect = new ConnectCalendar({ oauth, pending, vault, lock, clock, notifications });
+  // Assigned below, once the token service it needs exists; used only after a callback.
+  let tracking: ChangeTracking | null = null;
+  const connectDeps = { oauth, pending, vault, lock, clock, notifications };
+  const connect =
+    config.webhooks === null
+      ? new ConnectCalendar(connectDeps)
+      : new TrackingConnectCalendar(connectDeps, (customerId) => {
+          void tracking?.tracker
+            .begin(customerId)
+            .catch((error: unknown) => trackingFailed(logger, "begin", error));
+        });
   const refresh = new RefreshToken({
     vault,
     oauth,
@@ -136,16 +162,36 @@ export function composeServices(
       metrics?.onRefresh(outcome);
     },
   });
-  const calendar = new GoogleCalendarGateway({
+  const google = new GoogleCalendarGateway({
     rootUrl: config.google.calendarApiUrl,
     timeoutMs: config.google.timeoutMs,
     observe: metrics?.onGoogleCall,
   });
+  // With webhooks on, our own writes are remembered so their changes are marked origin "this_server".
+  const calendar = config.webhooks === null ? google : recordingOwnWrites(google, storage.ownWrites);
+  const changeTracking = composeChangeTracking(config, storage, {
+    tokens: refresh,
+    calendar,
+    notifications,
+    clock,
+    logger,
+    ...(metrics === undefined ? {} : { observe: metrics.onGoogleCall }),
+  });
+  tracking = changeTracking;
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
+  const disconnectDeps = { vault, oauth, lock, notifications, clock };
   return {
     connect,
     refresh,
-    disconnect: new DisconnectCalendar({ vault, oauth, lock, notifications, clock }),
+    disconnect:
+      changeTracking === null
+        ? new DisconnectCalendar(disconnectDeps)
+        : new TrackingDisconnectCalendar(disconnectDeps, (customerId) =>
+            changeTracking.tracker
+              .end(customerId)
+              .catch((error: unknown) => trackingFailed(logger, "end", error)),
+          ),
+    changeTracking,
     status: new GetConnectionStatus({ vault }),
     listCalendars: new ListCalendars(calendarDeps),
     listEvents: new ListEvents(calendarDeps),
@@ -157,6 +203,13 @@ export function composeServices(
     cancelBooking: new CancelBooking(calendarDeps),
     respondToInvitation: new RespondToInvitation(calendarDeps),
   };
+}
+
+function trackingFailed(logger: Logger, what: string, error: unknown): void {
+  logger.log("warn", "calendar_changes_failed", {
+    what,
+    error: isDomainError(error) ? error.code : "internal",
+  });
 }
 
 /** Webhooks on: notifications go to the store's outbox, for whichever instance delivers them. */

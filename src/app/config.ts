@@ -59,6 +59,11 @@ export interface Config {
   dataDir: string;
   /** Signed webhooks to the AI backend; null (off) when CALENDAR_SERVER_WEBHOOK_URL is unset. */
   webhooks: WebhookConfig | null;
+  /**
+   * How calendar changes are found (only with webhooks on): Google's push channels, or reading
+   * every `GOOGLE_CHANGE_POLL_SECONDS` for backends that cannot push.
+   */
+  changes: { pollSeconds: number };
 }
 
 export interface WebhookConfig {
@@ -182,6 +187,8 @@ const environment = z.object({
     .max(24 * 30)
     .default(24),
   CALENDAR_SERVER_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // 0: Google pushes changes (events.watch). Polling costs a read per customer per period.
+  GOOGLE_CHANGE_POLL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
 });
 
 /** @throws ConfigError naming the first bad variable */
@@ -244,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
     },
     dataDir: e.CALENDAR_SERVER_DATA_DIR,
     webhooks: webhookConfig(e),
+    changes: { pollSeconds: e.GOOGLE_CHANGE_POLL_SECONDS },
   };
   checkCompleteness(config, hasGoogleCredentials);
   return config;

@@ -1,5 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { FileOwnWrites, FileTrackedCalendars } from "../adapters/changes/file-change-tracking.ts";
+import { PostgresOwnWrites, PostgresTrackedCalendars } from "../adapters/changes/postgres-change-tracking.ts";
+import { SqliteOwnWrites, SqliteTrackedCalendars } from "../adapters/changes/sqlite-change-tracking.ts";
 import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-lock.ts";
 import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
@@ -16,6 +19,7 @@ import { FileWebhookOutbox } from "../adapters/webhooks/file-webhook-outbox.ts";
 import { PostgresWebhookOutbox } from "../adapters/webhooks/postgres-webhook-outbox.ts";
 import { SqliteWebhookOutbox } from "../adapters/webhooks/sqlite-webhook-outbox.ts";
 import type { WebhookOutbox } from "../adapters/webhooks/webhook-outbox.ts";
+import type { OwnWrites, TrackedCalendars } from "../domain/ports/change-tracking.ts";
 import type { CustomerLock } from "../domain/ports/customer-lock.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
 import type { TokenVault } from "../domain/ports/token-vault.ts";
@@ -28,6 +32,9 @@ export interface Storage {
   lock: CustomerLock;
   /** Webhooks waiting to be sent (and recently sent), sealed like tokens. */
   outbox: WebhookOutbox;
+  /** Calendars followed for changes, and the writes our tools made (calendar.events_changed). */
+  tracked: TrackedCalendars;
+  ownWrites: OwnWrites;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -51,6 +58,8 @@ export async function openStorage(
         pending: new SqlitePendingAuthorizations(db, sealer),
         lock: new InProcessCustomerLock(),
         outbox: new SqliteWebhookOutbox(db, sealer),
+        tracked: new SqliteTrackedCalendars(db, sealer),
+        ownWrites: new SqliteOwnWrites(db),
         ping: async () => {
           db.query("SELECT 1").get();
         },
@@ -65,6 +74,8 @@ export async function openStorage(
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
         outbox: new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer }),
+        tracked: new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer }),
+        ownWrites: new FileOwnWrites({ dir: config.storage.vaultDir }),
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
         },
@@ -86,6 +97,8 @@ export async function openStorage(
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
         lock: new PostgresCustomerLock(db),
         outbox: new PostgresWebhookOutbox(db, sealer),
+        tracked: new PostgresTrackedCalendars(db, sealer),
+        ownWrites: new PostgresOwnWrites(db),
         ping: () => db.ping(),
         close: () => db.close(),
       };

@@ -1,3 +1,4 @@
+import type { EventTime } from "./calendar.ts";
 import type { CustomerId } from "./customer-id.ts";
 
 /** One event of a calendar as a change report carries it: the fields the tools show. */
@@ -5,9 +6,9 @@ export interface EventChange {
   change: "created" | "updated" | "cancelled";
   eventId: string;
   summary: string | null;
-  /** RFC 3339 date-time, or YYYY-MM-DD for all-day events; null when Google no longer says. */
-  start: string | null;
-  end: string | null;
+  /** Null when Google no longer says (a deleted event we never saw). */
+  start: EventTime | null;
+  end: EventTime | null;
   status: string;
   /** Google's last-modification stamp (RFC 3339). */
   updated: string | null;

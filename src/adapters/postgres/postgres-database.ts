@@ -20,7 +20,12 @@ export interface PostgresDatabaseOptions {
   applicationName?: string;
 }
 
-export type PostgresTable = "connections" | "pending_authorizations" | "webhook_outbox";
+export type PostgresTable =
+  | "connections"
+  | "pending_authorizations"
+  | "webhook_outbox"
+  | "tracked_calendars"
+  | "own_writes";
 
 export interface QueryResult<Row> {
   rows: Row[];

@@ -29,7 +29,7 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: "webhook outbox",
+    name: "webhook outbox and change tracking",
     up: (s) => `
       CREATE TABLE ${s}.webhook_outbox (
         id text COLLATE "C" PRIMARY KEY,
@@ -46,7 +46,17 @@ const MIGRATIONS: readonly Migration[] = [
         delivered_at timestamptz,
         record bytea NOT NULL
       );
-      CREATE INDEX webhook_outbox_due ON ${s}.webhook_outbox (status, next_attempt_at);`,
+      CREATE INDEX webhook_outbox_due ON ${s}.webhook_outbox (status, next_attempt_at);
+      CREATE TABLE ${s}.tracked_calendars (
+        customer_id text COLLATE "C" PRIMARY KEY,
+        channel_id text UNIQUE,
+        channel_expires_at timestamptz,
+        record bytea NOT NULL
+      );
+      CREATE TABLE ${s}.own_writes (
+        write_key text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );`,
   },
 ];
 

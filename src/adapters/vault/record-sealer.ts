@@ -3,7 +3,7 @@ import { DomainError } from "../../domain/errors.ts";
 import { type EncryptionKeys, KEY_BYTES, KEY_ID_BYTES, keyIdHex, keyIdOf } from "./encryption-keys.ts";
 
 /** What a sealed record holds; each purpose gets its own subkeys so records cannot cross tables. */
-export type RecordPurpose = "connection" | "pending_authorization" | "webhook";
+export type RecordPurpose = "connection" | "pending_authorization" | "webhook" | "tracked_calendar";
 
 export interface OpenedRecord {
   plaintext: Uint8Array;

@@ -22,7 +22,8 @@ const MIGRATIONS: readonly string[] = [
      record BLOB NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX pending_authorizations_expires_at ON pending_authorizations (expires_at);`,
-  // Webhook outbox (webhooks/sqlite-webhook-outbox.ts): the body sealed, the rest in clear to schedule.
+  // Webhook outbox (webhooks/sqlite-webhook-outbox.ts): the body sealed, the rest in clear to
+  // schedule; calendars followed for changes and this server's own writes (changes/).
   `CREATE TABLE webhook_outbox (
      id TEXT PRIMARY KEY NOT NULL,
      type TEXT NOT NULL,
@@ -38,7 +39,17 @@ const MIGRATIONS: readonly string[] = [
      delivered_at INTEGER,
      record BLOB NOT NULL
    ) WITHOUT ROWID;
-   CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);`,
+   CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);
+   CREATE TABLE tracked_calendars (
+     customer_id TEXT PRIMARY KEY NOT NULL,
+     channel_id TEXT UNIQUE,
+     channel_expires_at INTEGER,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE own_writes (
+     write_key TEXT PRIMARY KEY NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,4 @@
+import type { EventTime } from "../../domain/calendar.ts";
 import type { EventChange, Notification } from "../../domain/notification.ts";
 
 /** What the receiver gets: `{"type", "timestamp", "customer_id", "data"}`, snake_case throughout. */
@@ -39,10 +40,19 @@ function changeOf(change: EventChange): Record<string, unknown> {
     change: change.change,
     event_id: change.eventId,
     summary: change.summary,
-    start: change.start,
-    end: change.end,
+    start: timeOf(change.start),
+    end: timeOf(change.end),
     status: change.status,
     updated: change.updated,
     ...(change.origin === undefined ? {} : { origin: change.origin }),
   };
+}
+
+/** As the tools show times: `{date_time, time_zone?}` or `{date}`. */
+function timeOf(time: EventTime | null): Record<string, string> | null {
+  if (time === null) return null;
+  if ("date" in time) return { date: time.date };
+  return time.timeZone === undefined
+    ? { date_time: time.dateTime }
+    : { date_time: time.dateTime, time_zone: time.timeZone };
 }

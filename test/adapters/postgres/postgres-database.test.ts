@@ -36,8 +36,10 @@ describe("PostgreSQL token database", () => {
       SELECT table_name FROM information_schema.tables WHERE table_schema = ${scope.schema} ORDER BY table_name`;
     expect(tables.map((row: { table_name: string }) => row.table_name)).toEqual([
       "connections",
+      "own_writes",
       "pending_authorizations",
       "schema_migrations",
+      "tracked_calendars",
       "webhook_outbox",
     ]);
   });
