@@ -74,7 +74,7 @@ function describeStores(name: string, setup: () => Promise<Stores>): void {
       expect(await tracked.findByChannel("ch-2")).toBe(parseCustomerId("acme-2"));
       expect(await tracked.findByChannel("ch-9")).toBeNull();
       const soon = await tracked.channelsExpiringBefore(new Date(Date.now() + 86_400_000));
-      expect([...soon].sort()).toEqual(["acme-1", "acme-3"]);
+      expect([...soon].sort()).toEqual(["acme-1", "acme-3"].map(parseCustomerId));
       expect(await tracked.customerIds()).toEqual(["acme-1", "acme-2", "acme-3"].map(parseCustomerId));
       // Replacing the channel moves the lookup with it.
       await tracked.put(sample("acme-1", "ch-1b"));
