@@ -10,6 +10,12 @@ import {
   targetsTable,
   vaultTable,
 } from "./report.ts";
+import {
+  benchChangeTracking,
+  type ChangeTrackingSection,
+  type ChangeTrackingSizes,
+  changeTrackingTable,
+} from "./section-change-tracking.ts";
 import { benchGoogleCalls, type GoogleCallsSection } from "./section-google-calls.ts";
 import { benchMcp, type McpSection, type McpSizes } from "./section-mcp.ts";
 import { benchRefreshStorm, type RefreshSection, type RefreshSizes } from "./section-refresh.ts";
@@ -38,6 +44,7 @@ export interface BenchResult {
     mcp: McpSection;
     refreshStorm: RefreshSection;
     vaultScale: VaultSection;
+    changeTracking: ChangeTrackingSection;
   };
   targets: Target[];
 }
@@ -46,6 +53,7 @@ interface Sizes {
   mcp: McpSizes;
   refresh: RefreshSizes;
   vault: Omit<VaultSizes, "deadline">;
+  changes: ChangeTrackingSizes;
   /** The whole run's budget, ms: section 3 skips store sizes that would not fit. */
   budgetMs: number;
 }
@@ -69,6 +77,7 @@ const QUICK: Sizes = {
     gets: 50,
     puts: 10,
   },
+  changes: { changes: 5, eventsInWindow: 20, changesPerDay: [20], pollSeconds: [60] },
   budgetMs: 120_000,
 };
 
@@ -95,6 +104,7 @@ const FULL: Sizes = {
     gets: 2000,
     puts: 200,
   },
+  changes: { changes: 40, eventsInWindow: 300, changesPerDay: [5, 50, 500], pollSeconds: [60, 300, 900] },
   budgetMs: 570_000,
 };
 
@@ -131,6 +141,8 @@ export async function runBench(options: {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  log("5. Following calendar changes: push against polling");
+  const changeTracking = await benchChangeTracking(sizes.changes, log);
   return {
     mode: options.quick ? "quick" : "full",
     startedAt: new Date(started).toISOString(),
@@ -144,7 +156,7 @@ export async function runBench(options: {
       kernel: `${os.type()} ${os.release()}`,
     },
     cpus,
-    sections: { googleCalls, mcp, refreshStorm, vaultScale },
+    sections: { googleCalls, mcp, refreshStorm, vaultScale, changeTracking },
     targets: [
       ...mcpTargets(mcp),
       ...refreshTargets(refreshStorm),
@@ -172,6 +184,9 @@ export function render(result: BenchResult): string {
     "",
     "4. Google requests per tool call (counted at the emulator)",
     googleCallsTable(sections.googleCalls),
+    "",
+    "5. Google requests per connected customer per day, following calendar changes",
+    changeTrackingTable(sections.changeTracking),
     "",
     "Targets",
     targetsTable(result.targets),
