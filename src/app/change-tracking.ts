@@ -20,6 +20,8 @@ import type { Storage } from "./storage.ts";
 /** Following customers' calendars: begun on connect, ended before disconnect. */
 export interface ChangeTracker {
   begin(customerId: CustomerId): Promise<void>;
+  /** Begin unless someone already follows the customer. */
+  ensure(customerId: CustomerId): Promise<boolean>;
   end(customerId: CustomerId): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export interface ChangeTrackingDeps {
 }
 
 const RENEW_EVERY_MS = 10 * 60 * 1000;
+/** The first look for connected customers nobody follows, once the server is up. */
+const FIRST_RECONCILE_MS = 5000;
 
 /**
  * Change tracking for this configuration, or null when webhooks are off (nobody would hear of
@@ -67,11 +71,17 @@ export function composeChangeTracking(
   if (config.changes.pollSeconds > 0) {
     const poller = new PollCalendarChanges({ ...common, calendar: deps.calendar });
     let timer: ReturnType<typeof setInterval> | null = null;
+    let first: ReturnType<typeof setTimeout> | null = null;
     let polling = false;
     return {
-      tracker: { begin: (id) => poller.start(id), end: (id) => poller.stop(id) },
+      tracker: {
+        begin: (id) => poller.start(id),
+        ensure: (id) => poller.ensure(id),
+        end: (id) => poller.stop(id),
+      },
       notificationsApp: null,
       start: () => {
+        first = reconcileSoon(storage, poller, failed);
         timer = setInterval(() => {
           if (polling) return;
           polling = true;
@@ -81,6 +91,7 @@ export function composeChangeTracking(
       },
       stop: () => {
         if (timer !== null) clearInterval(timer);
+        if (first !== null) clearTimeout(first);
       },
     };
   }
@@ -100,22 +111,73 @@ export function composeChangeTracking(
     (id, error) => failed("sync", id)(error),
   );
   let timer: ReturnType<typeof setInterval> | null = null;
+  let first: ReturnType<typeof setTimeout> | null = null;
   return {
-    tracker: { begin: (id) => changes.start(id), end: (id) => changes.stop(id) },
+    tracker: {
+      begin: (id) => changes.start(id),
+      ensure: (id) => changes.ensure(id),
+      end: (id) => changes.stop(id),
+    },
     notificationsApp: googleNotificationsApp({
       verify: (notification) => changes.verify(notification),
       schedule: (id) => queue.schedule(id),
     }),
     start: () => {
+      first = reconcileSoon(storage, changes, failed);
       timer = setInterval(() => {
         void changes.renewExpiring().catch(failed("renew", null));
+        void reconcile(storage, changes, failed);
       }, RENEW_EVERY_MS);
       timer.unref();
     },
     stop: () => {
       if (timer !== null) clearInterval(timer);
+      if (first !== null) clearTimeout(first);
     },
   };
+}
+
+type Failed = (what: string, customerId: CustomerId | null) => (error: unknown) => void;
+
+/**
+ * Follow every stored customer nobody follows: those connected before webhooks were turned on,
+ * or whose server stopped right after their callback. Customers who must reconnect fail at once,
+ * without a call to Google, and are tried again next time.
+ */
+export async function reconcile(
+  storage: Pick<Storage, "vault" | "tracked">,
+  tracker: { ensure(customerId: CustomerId): Promise<boolean> },
+  failed: Failed,
+): Promise<number> {
+  try {
+    const followed = new Set(await storage.tracked.customerIds());
+    let begun = 0;
+    for await (const customerId of storage.vault.listCustomerIds()) {
+      if (followed.has(customerId)) continue;
+      const began = await tracker.ensure(customerId).then(
+        (done) => done,
+        (error: unknown) => {
+          failed("reconcile", customerId)(error);
+          return false;
+        },
+      );
+      if (began) begun += 1;
+    }
+    return begun;
+  } catch (error) {
+    failed("reconcile", null)(error);
+    return 0;
+  }
+}
+
+function reconcileSoon(
+  storage: Storage,
+  tracker: { ensure(customerId: CustomerId): Promise<boolean> },
+  failed: Failed,
+): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(() => void reconcile(storage, tracker, failed), FIRST_RECONCILE_MS);
+  timer.unref();
+  return timer;
 }
 
 /**

@@ -44,7 +44,17 @@ export class PollCalendarChanges {
 
   /** Begin following a customer: the current window is the baseline, reported as nothing. */
   async start(customerId: CustomerId): Promise<void> {
-    await this.#locked(customerId, async () => {
+    await this.#begin(customerId, false);
+  }
+
+  /** Follow a customer nobody follows yet. @returns whether following began now */
+  async ensure(customerId: CustomerId): Promise<boolean> {
+    return this.#begin(customerId, true);
+  }
+
+  async #begin(customerId: CustomerId, onlyIfUntracked: boolean): Promise<boolean> {
+    return this.#locked(customerId, async () => {
+      if (onlyIfUntracked && (await this.#deps.tracked.get(customerId)) !== null) return false;
       const listed = await this.#list(customerId);
       await this.#deps.tracked.put({
         customerId,
@@ -54,6 +64,7 @@ export class PollCalendarChanges {
         channel: null,
         checkedAt: this.#deps.clock.now(),
       });
+      return true;
     });
   }
 

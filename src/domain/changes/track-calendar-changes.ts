@@ -59,10 +59,24 @@ export class TrackCalendarChanges {
    * channel; the one it replaces is stopped.
    */
   async start(customerId: CustomerId): Promise<void> {
-    await this.#locked(customerId, async () => {
+    await this.#begin(customerId, false);
+  }
+
+  /**
+   * Follow a customer nobody follows yet (connected before webhooks were on, or a server stopped
+   * right after their callback); does nothing when the calendar is already followed.
+   * @returns whether following began now
+   */
+  async ensure(customerId: CustomerId): Promise<boolean> {
+    return this.#begin(customerId, true);
+  }
+
+  async #begin(customerId: CustomerId, onlyIfUntracked: boolean): Promise<boolean> {
+    return this.#locked(customerId, async () => {
       const previous = await this.#deps.tracked.get(customerId).catch(() => null);
+      if (onlyIfUntracked && previous !== null) return false;
       const full = await this.#changes(customerId, null);
-      if (full === "full_sync_required") return;
+      if (full === "full_sync_required") return false;
       const diff = diffFullListing(previous?.seen ?? {}, full.events);
       const tracked: TrackedCalendar = {
         customerId,
@@ -75,6 +89,7 @@ export class TrackCalendarChanges {
       if (previous !== null) await this.#report(tracked, diff);
       await this.#deps.tracked.put(tracked);
       if (previous?.channel != null) await this.#close(customerId, previous.channel);
+      return true;
     });
   }
 

@@ -82,6 +82,14 @@ describe("TrackCalendarChanges against the emulator", () => {
     expect(state.counters.calendarCalls.get("events.watch")).toBe(2);
   });
 
+  test("ensure follows an unfollowed customer once; a followed one is left as it is", async () => {
+    const { trackers, state } = await setUp(2);
+    const results = await Promise.all(trackers.map((tracker) => tracker.ensure(CUSTOMER)));
+    expect(results.sort()).toEqual([false, true]);
+    expect(channelsOf(state).byId.size).toBe(1);
+    expect(state.counters.calendarCalls.get("events.watch")).toBe(1);
+  });
+
   test("stop ends the channel at Google and forgets the calendar", async () => {
     const { trackers, tracked, state } = await setUp();
     await trackers[0]?.start(CUSTOMER);
