@@ -71,7 +71,7 @@ const ofType = (type: string) => (webhook: ReceivedWebhook) => webhook.body.type
 
 describe("webhooks end to end against the Google emulator", () => {
   test("connect → connection.connected, signed and verifiable, with the account and granted scopes", async () => {
-    const { receiver } = await connected();
+    const { receiver, stack } = await connected();
     const [webhook] = await receiver.waitFor(ofType("connection.connected"));
     expect(webhook?.verified).toBe(true);
     expect(webhook?.id).toMatch(/^msg_/);
@@ -82,6 +82,17 @@ describe("webhooks end to end against the Google emulator", () => {
       data: { email: EMAIL },
     });
     expect(webhook?.body.data.scopes).toContain("https://www.googleapis.com/auth/calendar.events");
+    // /metrics counts it by type and outcome, and shows the outbox.
+    const delivered =
+      'mcp_calendar_webhook_deliveries_total{type="connection.connected",outcome="delivered"} 1';
+    let metrics = "";
+    for (let i = 0; i < 50 && !metrics.includes(delivered); i += 1) {
+      metrics = await (await stack.call("/metrics")).text();
+      await Bun.sleep(20);
+    }
+    expect(metrics).toContain(delivered);
+    expect(metrics).toContain('mcp_calendar_webhook_outbox_depth{status="pending"}');
+    expect(metrics).toContain("mcp_calendar_webhook_oldest_pending_age_seconds");
   });
 
   test("an event created, moved and deleted at Google arrives as calendar.events_changed within seconds", async () => {
