@@ -1,4 +1,5 @@
 import type { CustomerId } from "../customer-id.ts";
+import { isDomainError } from "../errors.ts";
 import type { CalendarWatch, ChangeBatch } from "../ports/calendar-watch.ts";
 import type { OwnWrites, TrackedCalendar, TrackedCalendars, WatchChannel } from "../ports/change-tracking.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -101,7 +102,11 @@ export class TrackCalendarChanges {
   async verify(notification: ChannelNotification): Promise<VerifiedNotification> {
     const customerId = await this.#deps.tracked.findByChannel(notification.channelId);
     if (customerId === null) return { outcome: "refused" };
-    const tracked = await this.#deps.tracked.get(customerId);
+    // A record no held key opens cannot vouch for anything: refused like a stranger.
+    const tracked = await this.#deps.tracked.get(customerId).catch((error: unknown) => {
+      if (isDomainError(error, "record_unreadable")) return null;
+      throw error;
+    });
     const channel = tracked?.channel;
     const genuine =
       channel != null &&

@@ -3,6 +3,7 @@ import { GoogleCalendarWatch } from "../../../src/adapters/google/google-calenda
 import { InProcessCustomerLock } from "../../../src/adapters/system/in-process-customer-lock.ts";
 import { TrackCalendarChanges } from "../../../src/domain/changes/track-calendar-changes.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
+import { DomainError } from "../../../src/domain/errors.ts";
 import { channelsOf } from "../../../tools/google-emulator/src/calendar/watch-channels.ts";
 import {
   type RunningGoogleEmulator,
@@ -88,6 +89,30 @@ describe("TrackCalendarChanges against the emulator", () => {
     expect(results.sort()).toEqual([false, true]);
     expect(channelsOf(state).byId.size).toBe(1);
     expect(state.counters.calendarCalls.get("events.watch")).toBe(1);
+  });
+
+  test("verify: only our channel with its token and resource id counts; an unreadable record refuses", async () => {
+    const { trackers, tracked } = await setUp();
+    const [tracker] = trackers as [TrackCalendarChanges];
+    await tracker.start(CUSTOMER);
+    const channel = (await tracked.get(CUSTOMER))?.channel;
+    if (channel == null) throw new Error("no channel");
+    const genuine = {
+      channelId: channel.id,
+      token: channel.token,
+      resourceId: channel.resourceId,
+      resourceState: "exists",
+    };
+    expect(await tracker.verify(genuine)).toEqual({ outcome: "changed", customerId: CUSTOMER });
+    expect(await tracker.verify({ ...genuine, resourceState: "sync" })).toEqual({ outcome: "acknowledged" });
+    expect(await tracker.verify({ ...genuine, token: `${channel.token}x` })).toEqual({ outcome: "refused" });
+    expect(await tracker.verify({ ...genuine, token: null })).toEqual({ outcome: "refused" });
+    expect(await tracker.verify({ ...genuine, resourceId: "other" })).toEqual({ outcome: "refused" });
+    expect(await tracker.verify({ ...genuine, channelId: "ch-other" })).toEqual({ outcome: "refused" });
+    tracked.get = async () => {
+      throw new DomainError("record_unreadable", "sealed with a key we no longer hold");
+    };
+    expect(await tracker.verify(genuine)).toEqual({ outcome: "refused" });
   });
 
   test("stop ends the channel at Google and forgets the calendar", async () => {
