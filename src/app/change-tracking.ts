@@ -11,8 +11,6 @@ import { isDomainError } from "../domain/errors.ts";
 import type { CalendarGateway } from "../domain/ports/calendar-gateway.ts";
 import type { Clock } from "../domain/ports/clock.ts";
 import type { Notifications } from "../domain/ports/notifications.ts";
-import { ConnectCalendar, type ConnectCalendarDeps } from "../domain/services/connect-calendar.ts";
-import { DisconnectCalendar, type DisconnectCalendarDeps } from "../domain/services/disconnect-calendar.ts";
 import type { AccessTokens } from "../domain/services/with-access-token.ts";
 import type { Config } from "./config.ts";
 import type { Storage } from "./storage.ts";
@@ -211,40 +209,5 @@ export class SyncQueue {
   /** Resolves when nothing is running (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running.values());
-  }
-}
-
-/** ConnectCalendar that starts following the calendar once connected (in the background). */
-export class TrackingConnectCalendar extends ConnectCalendar {
-  readonly #begin: (customerId: CustomerId) => void;
-
-  constructor(deps: ConnectCalendarDeps, begin: (customerId: CustomerId) => void) {
-    super(deps);
-    this.#begin = begin;
-  }
-
-  override async complete(
-    ...args: Parameters<ConnectCalendar["complete"]>
-  ): ReturnType<ConnectCalendar["complete"]> {
-    const done = await super.complete(...args);
-    this.#begin(done.customerId);
-    return done;
-  }
-}
-
-/** DisconnectCalendar that stops the channel first: after the revoke no token could. */
-export class TrackingDisconnectCalendar extends DisconnectCalendar {
-  readonly #end: (customerId: CustomerId) => Promise<void>;
-
-  constructor(deps: DisconnectCalendarDeps, end: (customerId: CustomerId) => Promise<void>) {
-    super(deps);
-    this.#end = end;
-  }
-
-  override async execute(
-    ...args: Parameters<DisconnectCalendar["execute"]>
-  ): ReturnType<DisconnectCalendar["execute"]> {
-    await this.#end(args[0]);
-    return super.execute(...args);
   }
 }

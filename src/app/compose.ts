@@ -29,14 +29,10 @@ import { ListEvents } from "../domain/services/list-events.ts";
 import { RefreshToken } from "../domain/services/refresh-token.ts";
 import { RespondToInvitation } from "../domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../domain/services/update-booking.ts";
-import {
-  type ChangeTracking,
-  composeChangeTracking,
-  TrackingConnectCalendar,
-  TrackingDisconnectCalendar,
-} from "./change-tracking.ts";
+import { type ChangeTracking, composeChangeTracking } from "./change-tracking.ts";
 import type { Config } from "./config.ts";
 import { openStorage, type Storage } from "./storage.ts";
+import { TrackingConnectCalendar, TrackingDisconnectCalendar } from "./tracking-services.ts";
 
 export interface ComposeOptions {
   logger?: Logger;

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { LogLevel } from "../adapters/logging/logger.ts";
 import { InvalidEncryptionKeyError, parseEncryptionKey } from "../adapters/vault/encryption-keys.ts";
-import { InvalidWebhookSecretError, parseWebhookSecrets } from "../adapters/webhooks/webhook-signature.ts";
+import { WEBHOOK_VARIABLES, type WebhookConfig, webhookConfig } from "./webhook-config.ts";
+
+export type { WebhookConfig } from "./webhook-config.ts";
 
 /**
  * The server's whole configuration, parsed once from the environment at start-up. A bad value
@@ -64,16 +66,6 @@ export interface Config {
    * every `GOOGLE_CHANGE_POLL_SECONDS` for backends that cannot push.
    */
   changes: { pollSeconds: number };
-}
-
-export interface WebhookConfig {
-  url: string;
-  /** Every current secret signs each webhook (rotation). */
-  secrets: Uint8Array[];
-  /** Undelivered after this long: dead-lettered. */
-  maxAgeMs: number;
-  /** Per delivery attempt. */
-  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -175,20 +167,7 @@ const environment = z.object({
   TOKEN_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   TOKEN_ENCRYPTION_KEY: optionalText,
   TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(/,/),
-  // Empty counts as unset: .env.example leaves it blank.
-  CALENDAR_SERVER_WEBHOOK_URL: optionalText.refine(
-    (value) => value === undefined || (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)),
-    "must be an absolute http:// or https:// URL",
-  ),
-  CALENDAR_SERVER_WEBHOOK_SECRET: optionalText,
-  CALENDAR_SERVER_WEBHOOK_MAX_AGE_HOURS: z.coerce
-    .number()
-    .min(0.01)
-    .max(24 * 30)
-    .default(24),
-  CALENDAR_SERVER_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  // 0: Google pushes changes (events.watch). Polling costs a read per customer per period.
-  GOOGLE_CHANGE_POLL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+  ...WEBHOOK_VARIABLES,
 });
 
 /** @throws ConfigError naming the first bad variable */
@@ -250,7 +229,9 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       ),
     },
     dataDir: e.CALENDAR_SERVER_DATA_DIR,
-    webhooks: webhookConfig(e),
+    webhooks: webhookConfig(e, (variable, problem) => {
+      throw new ConfigError(variable, problem);
+    }),
     changes: { pollSeconds: e.GOOGLE_CHANGE_POLL_SECONDS },
   };
   checkCompleteness(config, hasGoogleCredentials);
@@ -290,38 +271,6 @@ function checkCompleteness(config: Config, hasGoogleCredentials: boolean): void 
   requireHttps("CALENDAR_SERVER_BASE_URL", config.server.baseUrl);
   // Webhook bodies carry calendar data: not over plain HTTP off this machine.
   if (config.webhooks !== null) requireHttps("CALENDAR_SERVER_WEBHOOK_URL", config.webhooks.url);
-}
-
-/** Both variables or neither: a URL without a secret would send unsigned webhooks. */
-function webhookConfig(e: z.infer<typeof environment>): WebhookConfig | null {
-  const url = e.CALENDAR_SERVER_WEBHOOK_URL;
-  const secret = e.CALENDAR_SERVER_WEBHOOK_SECRET;
-  if (url === undefined && secret === undefined) return null;
-  if (url === undefined) {
-    throw new ConfigError(
-      "CALENDAR_SERVER_WEBHOOK_URL",
-      "is required when CALENDAR_SERVER_WEBHOOK_SECRET is set",
-    );
-  }
-  if (secret === undefined) {
-    throw new ConfigError(
-      "CALENDAR_SERVER_WEBHOOK_SECRET",
-      "is required when CALENDAR_SERVER_WEBHOOK_URL is set (whsec_ followed by base64; several comma-separated while rotating)",
-    );
-  }
-  let secrets: Uint8Array[];
-  try {
-    secrets = parseWebhookSecrets(secret);
-  } catch (error) {
-    const reason = error instanceof InvalidWebhookSecretError ? error.message : "cannot be decoded";
-    throw new ConfigError("CALENDAR_SERVER_WEBHOOK_SECRET", `${reason} (expected whsec_ followed by base64)`);
-  }
-  return {
-    url,
-    secrets,
-    maxAgeMs: Math.round(e.CALENDAR_SERVER_WEBHOOK_MAX_AGE_HOURS * 3600 * 1000),
-    timeoutMs: e.CALENDAR_SERVER_WEBHOOK_TIMEOUT_MS,
-  };
 }
 
 /** HTTPS is mandatory for OAuth, except on this machine's loopback. */
