@@ -55,6 +55,20 @@ describe("event diff", () => {
     ).toEqual([]);
   });
 
+  test("one occurrence of a followed series moved or cancelled is an update or a cancellation, reported once", () => {
+    const seen = { series1: event("series1", "t1", { summary: "Weekly" }) };
+    const moved = event("series1_20260317T090000Z", "t2", { summary: "Weekly" });
+    const cancelledStub = stub("series1_20260324T090000Z", "t3");
+    const diff = applyChanges(seen, [moved, cancelledStub]);
+    expect(diff.changes.map((c) => [c.change, c.event.id, c.event.summary])).toEqual([
+      ["updated", "series1_20260317T090000Z", "Weekly"],
+      ["cancelled", "series1_20260324T090000Z", "Weekly"],
+    ]);
+    expect(applyChanges(diff.seen, [moved, cancelledStub]).changes).toEqual([]);
+    // A full listing that shows the series and the cancelled occurrence's stub changes nothing.
+    expect(diffFullListing(diff.seen, [seen.series1, moved, cancelledStub]).changes).toEqual([]);
+  });
+
   test("sameSecret compares whole strings", () => {
     expect(sameSecret("abc", "abc")).toBe(true);
     expect(sameSecret("abc", "abd")).toBe(false);

@@ -24,22 +24,36 @@ export function applyChanges(seen: Record<string, ObservedEvent>, events: Observ
   const changes: ObservedChange[] = [];
   for (const event of events) {
     const previous = next[event.id];
+    // One occurrence of a followed series, changed on its own, is a change to something known.
+    const series = previous === undefined ? seriesOf(event.id, next) : undefined;
     if (event.status === "cancelled") {
-      if (previous === undefined) continue;
-      delete next[event.id];
-      changes.push({
-        change: "cancelled",
-        event: { ...previous, status: "cancelled", updated: event.updated ?? previous.updated },
-      });
-    } else if (previous === undefined) {
+      const known = previous ?? series;
+      if (known === undefined || known.status === "cancelled") continue;
+      const cancelled = {
+        ...known,
+        id: event.id,
+        status: "cancelled" as const,
+        updated: event.updated ?? known.updated,
+      };
+      // A cancelled occurrence stays, as such, so that a repeat is not reported again.
+      if (previous === undefined) next[event.id] = cancelled;
+      else delete next[event.id];
+      changes.push({ change: "cancelled", event: cancelled });
+    } else if (previous === undefined || previous.status === "cancelled") {
       next[event.id] = event;
-      changes.push({ change: "created", event });
+      changes.push({ change: series === undefined && previous === undefined ? "created" : "updated", event });
     } else if (previous.updated !== event.updated) {
       next[event.id] = event;
       changes.push({ change: "updated", event });
     }
   }
   return { changes, seen: next };
+}
+
+/** Google names an occurrence `<series id>_<original start>`: the series, when we follow it. */
+function seriesOf(id: string, seen: Record<string, ObservedEvent>): ObservedEvent | undefined {
+  const cut = id.lastIndexOf("_");
+  return cut > 0 ? seen[id.slice(0, cut)] : undefined;
 }
 
 /**
@@ -50,7 +64,9 @@ export function applyChanges(seen: Record<string, ObservedEvent>, events: Observ
 export function diffFullListing(seen: Record<string, ObservedEvent>, listed: ObservedEvent[]): Diff {
   const applied = applyChanges(seen, listed);
   const present = new Set(listed.filter((event) => event.status !== "cancelled").map((event) => event.id));
-  const gone = Object.keys(applied.seen).filter((id) => !present.has(id));
+  const gone = Object.keys(applied.seen).filter(
+    (id) => !present.has(id) && applied.seen[id]?.status !== "cancelled",
+  );
   const missing = gone.map(
     (id): ObservedEvent => ({ ...(applied.seen[id] as ObservedEvent), status: "cancelled" }),
   );

@@ -82,7 +82,7 @@ export class PollCalendarChanges {
       for (const [id, event] of Object.entries(seen)) {
         if (present.has(id)) continue;
         delete seen[id];
-        if (endsBefore(event, windowStart)) continue;
+        if (event.status === "cancelled" || endsBefore(event, windowStart)) continue;
         const now = await this.#lookUp(customerId, id);
         changes.push(
           now === null || now.status === "cancelled"

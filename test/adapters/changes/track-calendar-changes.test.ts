@@ -115,6 +115,43 @@ describe("TrackCalendarChanges against the emulator", () => {
     expect(await tracker.verify(genuine)).toEqual({ outcome: "refused" });
   });
 
+  test("a recurring series: one occurrence moved or cancelled at Google is reported as that occurrence", async () => {
+    const { trackers, notifications, state } = await setUp();
+    const [tracker] = trackers as [TrackCalendarChanges];
+    const token = [...state.accessTokens.keys()][0] as string;
+    const google = (method: string, path: string, body?: unknown) =>
+      fetch(`${emulator?.url}/calendar/v3/calendars/primary/events${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (r) => {
+        const body = r.status === 204 ? {} : await r.json();
+        if (r.status >= 300) throw new Error(JSON.stringify(body));
+        return body as { id: string };
+      });
+    const series = await google("POST", "", {
+      summary: "Weekly sync",
+      start: { dateTime: "2026-03-03T10:00:00Z", timeZone: "UTC" },
+      end: { dateTime: "2026-03-03T11:00:00Z", timeZone: "UTC" },
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=5"],
+    });
+    await tracker.start(CUSTOMER);
+    await google("PATCH", `/${series.id}_20260310T100000Z`, {
+      start: { dateTime: "2026-03-10T12:00:00Z" },
+      end: { dateTime: "2026-03-10T13:00:00Z" },
+    });
+    await google("DELETE", `/${series.id}_20260317T100000Z`);
+    await tracker.sync(CUSTOMER);
+    await tracker.sync(CUSTOMER);
+    const reported = notifications.recorded.flatMap((n) =>
+      n.type === "calendar.events_changed" ? n.changes : [],
+    );
+    expect(reported.map((c) => [c.change, c.eventId, c.summary])).toEqual([
+      ["updated", `${series.id}_20260310T100000Z`, "Weekly sync"],
+      ["cancelled", `${series.id}_20260317T100000Z`, "Weekly sync"],
+    ]);
+  });
+
   test("stop ends the channel at Google and forgets the calendar", async () => {
     const { trackers, tracked, state } = await setUp();
     await trackers[0]?.start(CUSTOMER);
