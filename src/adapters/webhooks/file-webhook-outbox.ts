@@ -12,6 +12,7 @@ import {
   writeFileDurably,
 } from "../vault/private-files.ts";
 import type { RecordSealer } from "../vault/record-sealer.ts";
+import { type Entry, parseEntry } from "./file-webhook-entry.ts";
 import {
   type AttemptFailure,
   type ClaimedWebhook,
@@ -20,18 +21,12 @@ import {
   openBody,
   sealBody,
   type WebhookOutbox,
+  type WebhookStatus,
   type WebhookSummary,
 } from "./webhook-outbox.ts";
 
 const SUFFIX = ".webhook";
-
-/** One file: the schedule in clear, the body sealed (base64). */
-interface Entry {
-  summary: WebhookSummary;
-  leaseOwner: string | null;
-  leaseUntil: number | null;
-  record: string;
-}
+const STATUSES: readonly WebhookStatus[] = ["pending", "delivered", "dead"];
 
 export interface FileWebhookOutboxOptions {
   /** The vault directory (TOKEN_VAULT_DIR); webhooks live in its `webhooks/` subdirectory. */
@@ -42,7 +37,8 @@ export interface FileWebhookOutboxOptions {
 /**
  * The outbox beside the encrypted-file vault, one durable file per webhook. Every change runs
  * under one directory lock (file-lock.ts): processes on this host claim one after the other, so
- * a webhook is leased to one of them. Meant for the small volumes a file store serves.
+ * a webhook is leased to one of them. Pending webhooks sit in `webhooks/`, finished ones move to
+ * `webhooks/delivered/` or `webhooks/dead/`, so a claim reads only what may still be sent.
  */
 export class FileWebhookOutbox implements WebhookOutbox {
   readonly #dir: string;
@@ -55,8 +51,16 @@ export class FileWebhookOutbox implements WebhookOutbox {
     this.#sealer = options.sealer;
     fileCallSync("prepare the webhook directory", () => {
       ensurePrivateDir(path.dirname(this.#dir));
-      ensurePrivateDir(this.#dir);
-      cleanDirectory(this.#dir, SUFFIX);
+      for (const status of STATUSES) {
+        ensurePrivateDir(this.#dirOf(status));
+        cleanDirectory(this.#dirOf(status), SUFFIX);
+      }
+      // A crash between writing a finished copy and removing the pending one leaves both.
+      for (const finished of ["delivered", "dead"] as const) {
+        for (const name of fs.readdirSync(this.#dirOf(finished))) {
+          if (name.endsWith(SUFFIX)) fs.rmSync(path.join(this.#dir, name), { force: true });
+        }
+      }
     });
   }
 
@@ -81,7 +85,7 @@ export class FileWebhookOutbox implements WebhookOutbox {
   async claim(now: Date, limit: number, owner: string, leaseUntil: Date): Promise<ClaimedWebhook[]> {
     const at = now.getTime();
     const leased = await this.#locked("claim webhooks", async () => {
-      const due = (await this.#readAll())
+      const due = (await this.#readAll(["pending"]))
         .filter(
           (entry) =>
             entry.summary.status === "pending" &&
@@ -137,7 +141,7 @@ export class FileWebhookOutbox implements WebhookOutbox {
   }
 
   async list(limit: number): Promise<WebhookSummary[]> {
-    const entries = await fileCall("list webhooks", () => this.#readAll());
+    const entries = await fileCall("list webhooks", () => this.#readAll(STATUSES));
     return entries
       .map((entry) => entry.summary)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id))
@@ -159,27 +163,28 @@ export class FileWebhookOutbox implements WebhookOutbox {
   }
 
   async stats(): Promise<OutboxStats> {
-    const summaries = (await fileCall("count webhooks", () => this.#readAll())).map((entry) => entry.summary);
-    const pending = summaries.filter((summary) => summary.status === "pending");
-    const oldest = Math.min(...pending.map((summary) => summary.createdAt.getTime()));
-    return {
-      pending: pending.length,
-      dead: summaries.filter((summary) => summary.status === "dead").length,
-      oldestPendingAt: pending.length === 0 ? null : new Date(oldest),
-    };
+    return fileCall("count webhooks", async () => {
+      const pending = (await this.#readAll(["pending"])).map((entry) => entry.summary.createdAt.getTime());
+      const dead = (await fs.promises.readdir(this.#dirOf("dead"))).filter(isRecord).length;
+      return {
+        pending: pending.length,
+        dead,
+        oldestPendingAt: pending.length === 0 ? null : new Date(Math.min(...pending)),
+      };
+    });
   }
 
   async purge(before: Date): Promise<number> {
     return this.#locked("purge webhooks", async () => {
       let removed = 0;
-      for (const entry of await this.#readAll()) {
-        const finished = entry.summary.status !== "pending";
-        if (finished && entry.summary.createdAt.getTime() < before.getTime()) {
-          await fs.promises.unlink(this.#file(entry.summary.id));
+      for (const status of ["delivered", "dead"] as const) {
+        for (const entry of await this.#readAll([status])) {
+          if (entry.summary.createdAt.getTime() >= before.getTime()) continue;
+          await fs.promises.unlink(this.#file(status, entry.summary.id));
           removed += 1;
         }
+        if (removed > 0) await fsyncDir(this.#dirOf(status));
       }
-      if (removed > 0) await fsyncDir(this.#dir);
       return removed;
     });
   }
@@ -202,48 +207,59 @@ export class FileWebhookOutbox implements WebhookOutbox {
     return fileCall(what, () => this.#locks.withLock(path.join(this.#dir, "outbox.lock"), work));
   }
 
-  #file(id: string): string {
-    return path.join(this.#dir, `${id}${SUFFIX}`);
+  #dirOf(status: WebhookStatus): string {
+    return status === "pending" ? this.#dir : path.join(this.#dir, status);
   }
 
+  #file(status: WebhookStatus, id: string): string {
+    return path.join(this.#dirOf(status), `${id}${SUFFIX}`);
+  }
+
+  /** Durably in its status's folder first, then out of any other: never lost in between. */
   async #write(entry: Entry): Promise<void> {
-    const text = JSON.stringify(entry);
-    await writeFileDurably(this.#dir, `${entry.summary.id}${SUFFIX}`, new TextEncoder().encode(text));
-  }
-
-  async #read(id: string): Promise<Entry | null> {
-    try {
-      return parseEntry(await fs.promises.readFile(this.#file(id), "utf8"));
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
+    const { id, status } = entry.summary;
+    await writeFileDurably(
+      this.#dirOf(status),
+      `${id}${SUFFIX}`,
+      new TextEncoder().encode(JSON.stringify(entry)),
+    );
+    for (const other of STATUSES) {
+      if (other === status) continue;
+      try {
+        await fs.promises.unlink(this.#file(other, id));
+        await fsyncDir(this.#dirOf(other));
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
     }
   }
 
-  async #readAll(): Promise<Entry[]> {
-    const names = await fs.promises.readdir(this.#dir);
+  async #read(id: string): Promise<Entry | null> {
+    for (const status of STATUSES) {
+      try {
+        return parseEntry(await fs.promises.readFile(this.#file(status, id), "utf8"));
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+    return null;
+  }
+
+  async #readAll(statuses: readonly WebhookStatus[]): Promise<Entry[]> {
     const entries: Entry[] = [];
-    for (const name of names) {
-      if (!name.endsWith(SUFFIX) || name.startsWith(".")) continue;
-      const entry = await this.#read(name.slice(0, -SUFFIX.length));
-      if (entry !== null) entries.push(entry);
+    for (const status of statuses) {
+      for (const name of (await fs.promises.readdir(this.#dirOf(status))).filter(isRecord)) {
+        try {
+          entries.push(parseEntry(await fs.promises.readFile(path.join(this.#dirOf(status), name), "utf8")));
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+      }
     }
     return entries;
   }
 }
 
-function parseEntry(text: string): Entry {
-  const raw = JSON.parse(text) as Entry & { summary: Record<string, unknown> };
-  const date = (value: unknown): Date => new Date(value as string);
-  const summary = raw.summary;
-  return {
-    ...raw,
-    summary: {
-      ...(summary as unknown as WebhookSummary),
-      createdAt: date(summary.createdAt),
-      nextAttemptAt: date(summary.nextAttemptAt),
-      expiresAt: date(summary.expiresAt),
-      deliveredAt: summary.deliveredAt == null ? null : date(summary.deliveredAt),
-    },
-  };
+function isRecord(name: string): boolean {
+  return name.endsWith(SUFFIX) && !name.startsWith(".");
 }

@@ -135,8 +135,9 @@ describeOutboxContract("FileWebhookOutbox", async () => {
     open: async (sealer) => new FileWebhookOutbox({ dir, sealer }),
     raw: async () =>
       fs
-        .readdirSync(path.join(dir, "webhooks"))
-        .map((name) => fs.readFileSync(path.join(dir, "webhooks", name), "utf8"))
+        .readdirSync(path.join(dir, "webhooks"), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
         .join("\n"),
   };
 });
