@@ -11,6 +11,12 @@ import {
   targetsTable,
   vaultTable,
 } from "./report.ts";
+import {
+  benchChangeTracking,
+  type ChangeTrackingSection,
+  type ChangeTrackingSizes,
+  changeTrackingTable,
+} from "./section-change-tracking.ts";
 import { benchGoogleCalls, type GoogleCallsSection } from "./section-google-calls.ts";
 import { benchMcp, type McpSection, type McpSizes } from "./section-mcp.ts";
 import { benchMemory, type MemorySection, type MemorySizes } from "./section-memory.ts";
@@ -41,6 +47,7 @@ export interface BenchResult {
     refreshStorm: RefreshSection;
     vaultScale: VaultSection;
     memory: MemorySection;
+    changeTracking: ChangeTrackingSection;
   };
   targets: Target[];
 }
@@ -50,6 +57,7 @@ interface Sizes {
   refresh: RefreshSizes;
   vault: Omit<VaultSizes, "deadline">;
   memory: MemorySizes;
+  changes: ChangeTrackingSizes;
   /** The whole run's budget, ms: section 3 skips store sizes that would not fit. */
   budgetMs: number;
 }
@@ -74,6 +82,7 @@ const QUICK: Sizes = {
     puts: 10,
   },
   memory: { events: 60, descriptionBytes: 8192, concurrentCalls: 8 },
+  changes: { changes: 5, eventsInWindow: 20, changesPerDay: [20], pollSeconds: [60] },
   budgetMs: 120_000,
 };
 
@@ -102,6 +111,7 @@ const FULL: Sizes = {
   },
   // Issue 10's report: 600 events with 8 KB descriptions, 40 concurrent calls.
   memory: { events: 600, descriptionBytes: 8192, concurrentCalls: 40 },
+  changes: { changes: 40, eventsInWindow: 300, changesPerDay: [5, 50, 500], pollSeconds: [60, 300, 900] },
   budgetMs: 570_000,
 };
 
@@ -141,6 +151,8 @@ export async function runBench(options: {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  log("6. Following calendar changes: push against polling");
+  const changeTracking = await benchChangeTracking(sizes.changes, log);
   return {
     mode: options.quick ? "quick" : "full",
     startedAt: new Date(started).toISOString(),
@@ -154,7 +166,7 @@ export async function runBench(options: {
       kernel: `${os.type()} ${os.release()}`,
     },
     cpus,
-    sections: { googleCalls, mcp, refreshStorm, vaultScale, memory },
+    sections: { googleCalls, mcp, refreshStorm, vaultScale, memory, changeTracking },
     targets: [
       ...mcpTargets(mcp),
       ...refreshTargets(refreshStorm),
@@ -186,6 +198,9 @@ export function render(result: BenchResult): string {
     "",
     "5. Memory under large answers (peak RSS against the same server idle)",
     memoryTable(sections.memory),
+    "",
+    "6. Google requests per connected customer per day, following calendar changes",
+    changeTrackingTable(sections.changeTracking),
     "",
     "Targets",
     targetsTable(result.targets),

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Hono } from "hono";
+import { recordingOwnWrites } from "../adapters/changes/own-write-recording-gateway.ts";
 import { ArcticGoogleOAuthProvider } from "../adapters/google/arctic-oauth-provider.ts";
 import { GoogleCalendarGateway } from "../adapters/google/google-calendar-gateway.ts";
 import type { GoogleCallObserver } from "../adapters/google/google-call-observer.ts";
@@ -16,11 +17,14 @@ import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import type { AppEnv } from "../adapters/shared/app-env.ts";
 import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
+import { NO_NOTIFICATIONS, OutboxNotifications } from "../adapters/webhooks/outbox-notifications.ts";
+import { WebhookDeliverer } from "../adapters/webhooks/webhook-deliverer.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { OAuthClients } from "../domain/oauth-clients.ts";
 import type { CalendarGateway } from "../domain/ports/calendar-gateway.ts";
 import type { Clock } from "../domain/ports/clock.ts";
 import { IDEMPOTENCY_RETENTION_MS } from "../domain/ports/idempotency-records.ts";
+import type { Notifications } from "../domain/ports/notifications.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
@@ -35,8 +39,10 @@ import { ListEvents } from "../domain/services/list-events.ts";
 import { RefreshToken } from "../domain/services/refresh-token.ts";
 import { RespondToInvitation } from "../domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../domain/services/update-booking.ts";
+import { type ChangeTracking, composeChangeTracking } from "./change-tracking.ts";
 import type { Config } from "./config.ts";
 import { openStorage, type Storage } from "./storage.ts";
+import { TrackingConnectCalendar, TrackingDisconnectCalendar } from "./tracking-services.ts";
 
 export interface ComposeOptions {
   logger?: Logger;
@@ -50,6 +56,8 @@ export interface Services extends McpServices {
   refresh: RefreshToken;
   /** Present when CALENDAR_SERVER_CONNECT_CONFIRM_URL is set. */
   confirmConnection?: ConfirmConnection;
+  /** Calendar changes to webhooks; null when webhooks are off. */
+  changeTracking: ChangeTracking | null;
 }
 
 export interface ComposedServer {
@@ -72,7 +80,15 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     }));
   const { pending } = storage;
   const metrics = new ServerMetrics();
-  const services = composeServices(config, storage, { logger, clock, metrics });
+  const deliverer = webhookDeliverer(config, storage, logger, metrics);
+  const services = composeServices(config, storage, {
+    logger,
+    clock,
+    metrics,
+    onNotification: deliverer?.nudge,
+  });
+  deliverer?.start();
+  services.changeTracking?.start();
 
   const app = createHttpApp({
     ...services,
@@ -84,7 +100,12 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     health: () => checkHealth(storage),
     onRequest: metrics.onRequest,
     oauthLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitOAuth }),
-    publicApps: { "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }) },
+    publicApps: {
+      "/openapi.json": openApiApp({ serverUrl: config.server.baseUrl }),
+      ...(services.changeTracking?.notificationsApp == null
+        ? {}
+        : { "/google/notifications": services.changeTracking.notificationsApp }),
+    },
     protectedApps: {
       "/mcp": createMcpApp({
         services,
@@ -125,6 +146,8 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     close: async () => {
       clearInterval(purge);
       clearInterval(purgeIdempotency);
+      services.changeTracking?.stop();
+      await deliverer?.stop();
       await storage.close();
     },
   };
@@ -134,41 +157,76 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
 export function composeServices(
   config: Config,
   storage: Storage,
-  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics },
+  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics; onNotification?: () => void },
 ): Services {
   const { vault, pending, pendingConnections, lock } = storage;
   const { logger, clock, metrics } = options;
+  const notifications = composeNotifications(config, storage, options.onNotification);
   const oauth = new ArcticGoogleOAuthProvider(config.google, clock, metrics?.onGoogleCall);
   const clients = oauthClients(config);
+  const confirmConnection =
+    config.server.connectConfirmUrl === null
+      ? undefined
+      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock });
+  // Assigned below, once the token service it needs exists; used only after a callback.
+  let tracking: ChangeTracking | null = null;
+  const connectDeps = {
+    oauth,
+    pending,
+    vault,
+    lock,
+    clock,
+    notifications,
+    ...(confirmConnection === undefined ? {} : { confirmation: confirmConnection }),
+  };
+  const connect =
+    config.webhooks === null
+      ? new ConnectCalendar(connectDeps)
+      : new TrackingConnectCalendar(connectDeps, (customerId) => {
+          void tracking?.tracker
+            .begin(customerId)
+            .catch((error: unknown) => trackingFailed(logger, "begin", error));
+        });
   const refresh = new RefreshToken({
     vault,
     oauth,
     lock,
     clock,
     clients,
+    notifications,
+    reauthorize: (customerId) => connect.start(customerId),
     onRefresh: (outcome) => {
       logger.log("info", "token_refresh", { outcome });
       metrics?.onRefresh(outcome);
     },
   });
-  const calendar = calendarGateway(config, logger, metrics);
+  const gateway = calendarGateway(config, logger, metrics);
+  // With webhooks on, our own writes are remembered so their changes are marked origin "this_server".
+  const calendar = config.webhooks === null ? gateway : recordingOwnWrites(gateway, storage.ownWrites);
+  const changeTracking = composeChangeTracking(config, storage, {
+    tokens: refresh,
+    calendar,
+    notifications,
+    clock,
+    logger,
+    ...(metrics === undefined ? {} : { observe: metrics.onGoogleCall }),
+  });
+  tracking = changeTracking;
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
-  const confirmConnection =
-    config.server.connectConfirmUrl === null
-      ? undefined
-      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock });
+  const disconnectDeps = { vault, oauth, lock, notifications, clock };
   return {
-    connect: new ConnectCalendar({
-      oauth,
-      pending,
-      vault,
-      lock,
-      clock,
-      ...(confirmConnection === undefined ? {} : { confirmation: confirmConnection }),
-    }),
+    connect,
     ...(confirmConnection === undefined ? {} : { confirmConnection }),
     refresh,
-    disconnect: new DisconnectCalendar({ vault, oauth, lock }),
+    disconnect:
+      changeTracking === null
+        ? new DisconnectCalendar(disconnectDeps)
+        : new TrackingDisconnectCalendar(disconnectDeps, (customerId) =>
+            changeTracking.tracker
+              .end(customerId)
+              .catch((error: unknown) => trackingFailed(logger, "end", error)),
+          ),
+    changeTracking,
     status: new GetConnectionStatus({ vault, clients }),
     listCalendars: new ListCalendars(calendarDeps),
     listEvents: new ListEvents(calendarDeps),
@@ -223,6 +281,43 @@ function calendarGateway(
 function derivedKey(encryptionKey: Uint8Array | null, purpose: string): Uint8Array {
   if (encryptionKey === null) return crypto.getRandomValues(new Uint8Array(32));
   return new Uint8Array(createHmac("sha256", encryptionKey).update(purpose).digest());
+}
+
+function trackingFailed(logger: Logger, what: string, error: unknown): void {
+  logger.log("warn", "calendar_changes_failed", {
+    what,
+    error: isDomainError(error) ? error.code : "internal",
+  });
+}
+
+/** Webhooks on: notifications go to the store's outbox, for whichever instance delivers them. */
+function composeNotifications(config: Config, storage: Storage, onRecorded?: () => void): Notifications {
+  const webhooks = config.webhooks;
+  if (webhooks === null) return NO_NOTIFICATIONS;
+  return new OutboxNotifications({
+    outbox: storage.outbox,
+    maxAgeMs: webhooks.maxAgeMs,
+    ...(onRecorded === undefined ? {} : { onRecorded }),
+  });
+}
+
+function webhookDeliverer(
+  config: Config,
+  storage: Storage,
+  logger: Logger,
+  metrics: ServerMetrics,
+): WebhookDeliverer | null {
+  const webhooks = config.webhooks;
+  if (webhooks === null) return null;
+  return new WebhookDeliverer({
+    outbox: storage.outbox,
+    url: webhooks.url,
+    secrets: webhooks.secrets,
+    timeoutMs: webhooks.timeoutMs,
+    logger,
+    onAttempt: metrics.onWebhookAttempt,
+    onStats: metrics.onOutboxStats,
+  });
 }
 
 async function checkHealth(storage: Storage): Promise<HealthReport> {

@@ -6,6 +6,9 @@ import {
   isTrivialKey,
   parseEncryptionKey,
 } from "../adapters/vault/encryption-keys.ts";
+import { WEBHOOK_VARIABLES, type WebhookConfig, webhookConfig } from "./webhook-config.ts";
+
+export type { WebhookConfig } from "./webhook-config.ts";
 
 /**
  * The server's whole configuration, parsed once from the environment at start-up. A bad value
@@ -81,6 +84,13 @@ export interface Config {
   };
   /** Where the sandbox keeps its SQLite file, development key and API key. */
   dataDir: string;
+  /** Signed webhooks to the AI backend; null (off) when CALENDAR_SERVER_WEBHOOK_URL is unset. */
+  webhooks: WebhookConfig | null;
+  /**
+   * How calendar changes are found (only with webhooks on): Google's push channels, or reading
+   * every `GOOGLE_CHANGE_POLL_SECONDS` for backends that cannot push.
+   */
+  changes: { pollSeconds: number };
 }
 
 export interface ConfigProblem {
@@ -248,6 +258,7 @@ const environment = z.object({
   TOKEN_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   TOKEN_ENCRYPTION_KEY: optionalText,
   TOKEN_ENCRYPTION_PREVIOUS_KEYS: list(/,/),
+  ...WEBHOOK_VARIABLES,
 });
 
 /** @throws ConfigError naming every bad variable */
@@ -328,6 +339,17 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       ),
     },
     dataDir: e.CALENDAR_SERVER_DATA_DIR,
+    webhooks: webhookConfig(e, (variable, problem) => {
+      throw new ConfigError(variable, problem);
+    }),
+    // Google's Calendar MCP server cannot push (no events.watch): that backend polls, every 5
+    // minutes unless GOOGLE_CHANGE_POLL_SECONDS says otherwise.
+    changes: {
+      pollSeconds:
+        e.GOOGLE_CHANGE_POLL_SECONDS > 0 || e.GOOGLE_CALENDAR_BACKEND === "rest"
+          ? e.GOOGLE_CHANGE_POLL_SECONDS
+          : 300,
+    },
   };
   const problems = uniqueByVariable([
     ...keyProblems,
@@ -387,6 +409,10 @@ function completenessProblems(
   }
   if (config.server.connectConfirmUrl !== null && !isHttpsOrLoopback(config.server.connectConfirmUrl)) {
     add("CALENDAR_SERVER_CONNECT_CONFIRM_URL", httpsProblem);
+  }
+  // Webhook bodies carry calendar data: not over plain HTTP off this machine.
+  if (config.webhooks !== null && !isHttpsOrLoopback(config.webhooks.url)) {
+    add("CALENDAR_SERVER_WEBHOOK_URL", httpsProblem);
   }
   return problems;
 }

@@ -1,5 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { FileOwnWrites, FileTrackedCalendars } from "../adapters/changes/file-change-tracking.ts";
+import { PostgresOwnWrites, PostgresTrackedCalendars } from "../adapters/changes/postgres-change-tracking.ts";
+import { SqliteOwnWrites, SqliteTrackedCalendars } from "../adapters/changes/sqlite-change-tracking.ts";
 import { PostgresCustomerLock } from "../adapters/postgres/postgres-customer-lock.ts";
 import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts";
 import { PostgresIdempotencyRecords } from "../adapters/postgres/postgres-idempotency-records.ts";
@@ -18,6 +21,11 @@ import { SqliteIdempotencyRecords } from "../adapters/vault/sqlite-idempotency-r
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
 import { SqlitePendingConnections } from "../adapters/vault/sqlite-pending-connections.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
+import { FileWebhookOutbox } from "../adapters/webhooks/file-webhook-outbox.ts";
+import { PostgresWebhookOutbox } from "../adapters/webhooks/postgres-webhook-outbox.ts";
+import { SqliteWebhookOutbox } from "../adapters/webhooks/sqlite-webhook-outbox.ts";
+import type { WebhookOutbox } from "../adapters/webhooks/webhook-outbox.ts";
+import type { OwnWrites, TrackedCalendars } from "../domain/ports/change-tracking.ts";
 import type { CustomerLock, LockPurpose } from "../domain/ports/customer-lock.ts";
 import type { IdempotencyRecords } from "../domain/ports/idempotency-records.ts";
 import type { PendingAuthorizations } from "../domain/ports/pending-authorizations.ts";
@@ -34,6 +42,11 @@ export interface Storage {
   lock: CustomerLock;
   /** Bookings' idempotency keys, in the same store so they hold across instances and restarts. */
   idempotency: IdempotencyRecords;
+  /** Webhooks waiting to be sent (and recently sent), sealed like tokens. */
+  outbox: WebhookOutbox;
+  /** Calendars followed for changes, and the writes our tools made (calendar.events_changed). */
+  tracked: TrackedCalendars;
+  ownWrites: OwnWrites;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +77,9 @@ export async function openStorage(
         pendingConnections: new SqlitePendingConnections(db, sealer),
         lock: new InProcessCustomerLock(),
         idempotency: new SqliteIdempotencyRecords(db, sealer),
+        outbox: new SqliteWebhookOutbox(db, sealer),
+        tracked: new SqliteTrackedCalendars(db, sealer),
+        ownWrites: new SqliteOwnWrites(db),
         ping: async () => {
           db.query("SELECT 1").get();
         },
@@ -79,6 +95,9 @@ export async function openStorage(
         pendingConnections: new EncryptedFilePendingConnections({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
         idempotency: new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer }),
+        outbox: new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer }),
+        tracked: new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer }),
+        ownWrites: new FileOwnWrites({ dir: config.storage.vaultDir }),
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
         },
@@ -104,6 +123,9 @@ export async function openStorage(
           options.onLockLost === undefined ? {} : { onLost: options.onLockLost },
         ),
         idempotency: new PostgresIdempotencyRecords(db, sealer),
+        outbox: new PostgresWebhookOutbox(db, sealer),
+        tracked: new PostgresTrackedCalendars(db, sealer),
+        ownWrites: new PostgresOwnWrites(db),
         ping: () => db.ping(),
         close: () => db.close(),
       };

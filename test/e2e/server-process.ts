@@ -8,6 +8,8 @@ export interface ServerProcess {
   /** Every JSON log line it printed so far, parsed. */
   logs: Array<Record<string, unknown>>;
   stop(): Promise<void>;
+  /** kill -9: no shutdown, no cleanup, as a crash. */
+  crash(): Promise<void>;
 }
 
 /**
@@ -56,6 +58,10 @@ export async function startServerProcess(
     logs,
     stop: async () => {
       child.kill("SIGTERM");
+      await child.exited;
+    },
+    crash: async () => {
+      child.kill("SIGKILL");
       await child.exited;
     },
   };

@@ -39,6 +39,10 @@ export class PrometheusRegistry {
     return this.#register(options.name, new Histogram(options));
   }
 
+  gauge<L extends string>(options: MetricOptions<L>): Gauge<L> {
+    return this.#register(options.name, new Gauge(options));
+  }
+
   /** Every family, HELP and TYPE first, series in a stable order. */
   render(): string {
     const lines = [...this.#families.values()].flatMap((family) => family.render());
@@ -83,7 +87,7 @@ class Labelled<L extends string> {
     return this.#labelNames.map((name) => `${name}="${escapeLabelValue(labels[name])}"`).join(",");
   }
 
-  protected header(type: "counter" | "histogram"): string[] {
+  protected header(type: "counter" | "histogram" | "gauge"): string[] {
     return [`# HELP ${this.name} ${escapeHelp(this.#help)}`, `# TYPE ${this.name} ${type}`];
   }
 }
@@ -107,6 +111,22 @@ export class Counter<L extends string> extends Labelled<L> {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${this.name}${braces(key)} ${formatNumber(value)}`);
     return [...this.header("counter"), ...samples];
+  }
+}
+
+/** A value that goes up and down (queue depth, age), set from the latest reading. */
+export class Gauge<L extends string> extends Labelled<L> {
+  readonly #series = new Map<string, number>();
+
+  set(labels: LabelValues<L>, value: number): void {
+    this.#series.set(this.key(labels), value);
+  }
+
+  render(): string[] {
+    const samples = [...this.#series.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => `${this.name}${braces(key)} ${formatNumber(value)}`);
+    return [...this.header("gauge"), ...samples];
   }
 }
 

@@ -1,6 +1,7 @@
 import type { RefreshOutcome } from "../../domain/services/refresh-token.ts";
 import type { GoogleCall } from "../google/google-call-observer.ts";
 import type { ObservedRequest } from "../http/route-observer.ts";
+import type { OutboxStats } from "../webhooks/webhook-outbox.ts";
 import { PrometheusRegistry } from "./prometheus-registry.ts";
 
 /** Seconds: a token exchange takes ~100 ms, a slow Calendar call a few seconds, a timeout 10. */
@@ -48,6 +49,22 @@ export class ServerMetrics {
     buckets: GOOGLE_BUCKETS,
   });
 
+  readonly #webhookDeliveries = this.#registry.counter({
+    name: "mcp_calendar_webhook_deliveries_total",
+    help: 'Webhook delivery attempts, by type and outcome ("delivered", "retrying", "dead").',
+    labelNames: ["type", "outcome"],
+  });
+  readonly #outboxDepth = this.#registry.gauge({
+    name: "mcp_calendar_webhook_outbox_depth",
+    help: "Webhooks in the outbox, by status (pending: not yet delivered; dead: given up).",
+    labelNames: ["status"],
+  });
+  readonly #oldestPending = this.#registry.gauge({
+    name: "mcp_calendar_webhook_oldest_pending_age_seconds",
+    help: "Age of the oldest webhook not yet delivered (0 when none).",
+    labelNames: [],
+  });
+
   constructor() {
     // Known outcomes start at zero, so rate() and alerts work before the first refresh.
     for (const outcome of REFRESH_OUTCOMES) this.#refreshes.inc({ outcome }, 0);
@@ -72,6 +89,17 @@ export class ServerMetrics {
     if (call.api === "calendar") {
       this.#googleRequests.inc({ backend: call.backend ?? "rest", operation: call.operation ?? "unknown" });
     }
+  };
+
+  readonly onWebhookAttempt = (type: string, outcome: string): void => {
+    this.#webhookDeliveries.inc({ type, outcome });
+  };
+
+  readonly onOutboxStats = (stats: OutboxStats, now: Date): void => {
+    this.#outboxDepth.set({ status: "pending" }, stats.pending);
+    this.#outboxDepth.set({ status: "dead" }, stats.dead);
+    const oldest = stats.oldestPendingAt;
+    this.#oldestPending.set({}, oldest === null ? 0 : Math.max(0, (now.getTime() - oldest.getTime()) / 1000));
   };
 
   /** The text exposition format. */

@@ -25,7 +25,10 @@ export type PostgresTable =
   | "pending_authorizations"
   | "idempotency_records"
   | "lock_fences"
-  | "pending_connections";
+  | "pending_connections"
+  | "webhook_outbox"
+  | "tracked_calendars"
+  | "own_writes";
 
 export interface QueryResult<Row> {
   rows: Row[];

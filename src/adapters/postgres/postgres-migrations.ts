@@ -69,6 +69,37 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX pending_connections_expires_at ON ${s}.pending_connections (expires_at);`,
   },
+  {
+    version: 6,
+    name: "webhook outbox and change tracking",
+    up: (s) => `
+      CREATE TABLE ${s}.webhook_outbox (
+        id text COLLATE "C" PRIMARY KEY,
+        type text NOT NULL,
+        customer_id text NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL,
+        next_attempt_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        lease_owner text,
+        lease_until timestamptz,
+        last_error text,
+        delivered_at timestamptz,
+        record bytea NOT NULL
+      );
+      CREATE INDEX webhook_outbox_due ON ${s}.webhook_outbox (status, next_attempt_at);
+      CREATE TABLE ${s}.tracked_calendars (
+        customer_id text COLLATE "C" PRIMARY KEY,
+        channel_id text UNIQUE,
+        channel_expires_at timestamptz,
+        record bytea NOT NULL
+      );
+      CREATE TABLE ${s}.own_writes (
+        write_key text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,7 +7,9 @@ export type RecordPurpose =
   | "connection"
   | "pending_authorization"
   | "idempotency_record"
-  | "pending_connection";
+  | "pending_connection"
+  | "webhook"
+  | "tracked_calendar";
 
 export interface OpenedRecord {
   plaintext: Uint8Array;

@@ -40,6 +40,34 @@ const MIGRATIONS: readonly string[] = [
      record BLOB NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX pending_connections_expires_at ON pending_connections (expires_at);`,
+  // Webhook outbox (webhooks/sqlite-webhook-outbox.ts): the body sealed, the rest in clear to
+  // schedule; calendars followed for changes and this server's own writes (changes/).
+  `CREATE TABLE webhook_outbox (
+     id TEXT PRIMARY KEY NOT NULL,
+     type TEXT NOT NULL,
+     customer_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     lease_owner TEXT,
+     lease_until INTEGER,
+     last_error TEXT,
+     delivered_at INTEGER,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);
+   CREATE TABLE tracked_calendars (
+     customer_id TEXT PRIMARY KEY NOT NULL,
+     channel_id TEXT UNIQUE,
+     channel_expires_at INTEGER,
+     record BLOB NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE own_writes (
+     write_key TEXT PRIMARY KEY NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -32,6 +32,8 @@ export interface CliCommand {
   summary: string;
   /** Names of the required positional arguments, in order. */
   positionals: string[];
+  /** Names of positional arguments that may follow the required ones. */
+  optionalPositionals?: string[];
   options: Record<string, OptionSpec>;
   /** Paragraphs shown by `<command> --help`. */
   description: string;

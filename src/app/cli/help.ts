@@ -42,7 +42,10 @@ ${options.map((option) => `  ${option.flag.padEnd(width)}  ${option.description}
 }
 
 export function usageLine(command: CliCommand): string {
-  const positionals = command.positionals.map((name) => `<${name}>`);
+  const positionals = [
+    ...command.positionals.map((name) => `<${name}>`),
+    ...(command.optionalPositionals ?? []).map((name) => `[<${name}>]`),
+  ];
   const options = Object.entries(command.options).map(([name, spec]) => {
     const flag = spec.type === "string" ? `--${name} ${spec.placeholder ?? "<value>"}` : `--${name}`;
     return spec.required === true ? flag : `[${flag}]`;

@@ -24,8 +24,9 @@ export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedCom
   if (parsed.positionals.length < expected.length) {
     throw new UsageError(`missing <${expected[parsed.positionals.length]}>`);
   }
-  if (parsed.positionals.length > expected.length) {
-    throw new UsageError(`unexpected argument '${parsed.positionals[expected.length]}'`);
+  const most = expected.length + (command.optionalPositionals?.length ?? 0);
+  if (parsed.positionals.length > most) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[most]}'`);
   }
   for (const [name, spec] of Object.entries(command.options)) {
     if (spec.required === true && values[name] === undefined) throw new UsageError(`missing --${name}`);

@@ -11,6 +11,7 @@ import { migrateCommand } from "./migrate.ts";
 import { parseCommandArgs } from "./parse-args.ts";
 import { rotateKeyCommand } from "./rotate-key.ts";
 import { statusCommand } from "./status.ts";
+import { webhooksCommand } from "./webhooks.ts";
 
 export const COMMANDS: readonly CliCommand[] = [
   keygenCommand,
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   listCommand,
   statusCommand,
   disconnectCommand,
+  webhooksCommand,
 ];
 
 /** Run one command line; every failure ends as one line on stderr and an exit status. */

@@ -4,6 +4,7 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingAuthorizations } from "../ports/pending-authorizations.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
@@ -34,6 +35,8 @@ export interface ConnectCalendarDeps {
   stateTtlMs?: number;
   /** With it, a consent is held for the backend to confirm instead of stored at once. */
   confirmation?: ConfirmConnection;
+  /** Told (durably) about each completed connection; none when webhooks are off. */
+  notifications?: Notifications;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -102,7 +105,15 @@ export class ConnectCalendar {
         const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
         await revokeUnlessShared(this.#deps, replaced, previous.email, customerId);
       }
-      return { customerId, email: connection.email, scopes: connection.tokens.scopes };
+      const { email, tokens } = connection;
+      await this.#deps.notifications?.record({
+        type: "connection.connected",
+        customerId,
+        occurredAt: connection.connectedAt,
+        email,
+        scopes: tokens.scopes,
+      });
+      return { customerId, email, scopes: tokens.scopes };
     });
   }
 

@@ -1,7 +1,9 @@
 import { type KeptGrantReason, revokeUnlessShared } from "../account-binding.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { isDomainError } from "../errors.ts";
+import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -19,6 +21,9 @@ export interface DisconnectCalendarDeps {
   vault: TokenVault;
   oauth: OAuthProvider;
   lock: CustomerLock;
+  /** Told (durably) when a stored connection is removed; none when webhooks are off. */
+  notifications?: Notifications;
+  clock?: Clock;
 }
 
 /** Revoke at Google, then forget locally — locally even when Google fails. Idempotent. */
@@ -45,6 +50,9 @@ export class DisconnectCalendar {
         outcome = await revokeUnlessShared(this.#deps, token, connection.email, customerId);
       }
       const deleted = await this.#deps.vault.delete(customerId);
+      const occurredAt = this.#deps.clock?.now() ?? new Date();
+      if (deleted)
+        await this.#deps.notifications?.record({ type: "connection.disconnected", customerId, occurredAt });
       return {
         customerId,
         revoked: outcome.revoked,

@@ -4,6 +4,7 @@ import { DomainError, isDomainError } from "../errors.ts";
 import { clientStanding, OAUTH_CLIENT_CHANGED, type OAuthClients } from "../oauth-clients.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock, HeldLock } from "../ports/customer-lock.ts";
+import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -26,6 +27,10 @@ export interface RefreshTokenDeps {
   onRefresh?: (outcome: RefreshOutcome) => void;
   /** When set, a grant from a client that is no longer used is refused (see oauth-clients.ts). */
   clients?: OAuthClients;
+  /** Told (durably) when Google stops honouring a grant; none when webhooks are off. */
+  notifications?: Notifications;
+  /** Starts the fresh authorization that notification carries (ConnectCalendar.start). */
+  reauthorize?: (customerId: CustomerId) => Promise<{ authorizationUrl: string; expiresAt: Date }>;
 }
 
 const DEFAULT_SKEW_MS = 5 * 60 * 1000;
@@ -141,7 +146,23 @@ export class RefreshToken {
       updatedAt: now,
     });
     this.#deps.onRefresh?.("reauthorization_required");
+    await this.#notifyReauthorization(connection.customerId, reason, now);
     throw reauthorizationRequired(connection.customerId);
+  }
+
+  async #notifyReauthorization(customerId: CustomerId, reason: string, occurredAt: Date): Promise<void> {
+    const { notifications, reauthorize } = this.#deps;
+    if (notifications === undefined) return;
+    // Without a link the backend still learns the user must connect again.
+    const fresh = await reauthorize?.(customerId).catch(() => null);
+    await notifications.record({
+      type: "connection.reauthorization_required",
+      customerId,
+      occurredAt,
+      reason,
+      authorizationUrl: fresh?.authorizationUrl ?? null,
+      authorizationExpiresAt: fresh?.expiresAt ?? null,
+    });
   }
 }
 

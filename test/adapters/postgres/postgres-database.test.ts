@@ -39,9 +39,12 @@ describe("PostgreSQL token database", () => {
       "connections",
       "idempotency_records",
       "lock_fences",
+      "own_writes",
       "pending_authorizations",
       "pending_connections",
       "schema_migrations",
+      "tracked_calendars",
+      "webhook_outbox",
     ]);
   });
 

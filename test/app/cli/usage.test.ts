@@ -3,7 +3,7 @@ import { parseEncryptionKey } from "../../../src/adapters/vault/encryption-keys.
 import { runCli, storeEnv, useTempDir } from "./cli-fixtures.ts";
 
 const tempDir = useTempDir();
-const COMMANDS = ["keygen", "rotate-key", "migrate", "list", "status", "disconnect"];
+const COMMANDS = ["keygen", "rotate-key", "migrate", "list", "status", "disconnect", "webhooks"];
 
 describe("cli: keygen and usage", () => {
   test("keygen prints one base64 key of 32 bytes, fresh each time, and nothing else", async () => {

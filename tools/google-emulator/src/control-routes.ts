@@ -6,6 +6,7 @@
 
 import { Hono } from "hono";
 import { z } from "zod";
+import { expireSyncTokens } from "./calendar/change-log.ts";
 import type { EmulatorState } from "./emulator-state.ts";
 import { revokeAccess } from "./oauth/grants.ts";
 
@@ -104,6 +105,12 @@ export function controlRoutes(state: EmulatorState): Hono {
     const body = await readJson(c.req.raw, z.strictObject({ email: emailSchema.optional() }));
     if (!body.ok) return body.response;
     state.expireAccessTokens(body.value.email);
+    return c.json({ ok: true });
+  });
+
+  // Google expires sync tokens when it likes; clients must then resync fully (410).
+  app.post("/expire-sync-tokens", (c) => {
+    expireSyncTokens(state);
     return c.json({ ok: true });
   });
 

@@ -18,7 +18,9 @@ export type CalendarMethod =
   | "freebusy.query"
   | "calendarList.list"
   | "calendarList.get"
-  | "calendars.get";
+  | "calendars.get"
+  | "events.watch"
+  | "channels.stop";
 
 const scope = (name: string): string => `https://www.googleapis.com/auth/${name}`;
 
@@ -59,6 +61,9 @@ const METHODS: Record<CalendarMethod, { rpc: string; scopes: readonly string[] }
   "calendarList.list": { rpc: "calendar.v3.CalendarList.List", scopes: CALENDAR_LIST },
   "calendarList.get": { rpc: "calendar.v3.CalendarList.Get", scopes: CALENDAR_LIST },
   "calendars.get": { rpc: "calendar.v3.Calendars.Get", scopes: CALENDARS_GET },
+  "events.watch": { rpc: "calendar.v3.Events.Watch", scopes: READ_EVENTS },
+  // Any token of the account that made the channel; the owner check is in channels.stop.
+  "channels.stop": { rpc: "calendar.v3.Channels.Stop", scopes: READ_EVENTS },
 };
 
 /** The bearer token of a request: `Authorization: Bearer …` or the legacy `access_token` parameter. */

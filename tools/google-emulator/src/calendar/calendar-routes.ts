@@ -14,6 +14,7 @@ import { type CalendarRecord, nextEtag, primaryCalendar, resolveCalendar } from 
 import { readConferenceVersion } from "./conference.ts";
 import { listEvents, listInstances, readListOptions } from "./event-list.ts";
 import { shareEventWrite } from "./event-sharing.ts";
+import { listChanges, withSyncToken } from "./event-sync.ts";
 import {
   deleteEvent,
   getEvent,
@@ -30,6 +31,7 @@ import {
   readSendUpdates,
   readTimeZone,
 } from "./query-params.ts";
+import { changeRecorder, watchRoutes } from "./watch-routes.ts";
 
 function calendarFor(state: EmulatorState, request: CalendarRequest): CalendarRecord {
   const calendar = resolveCalendar(state, request.email, request.param("calendarId"));
@@ -55,6 +57,8 @@ function eventResponse(json: Record<string, unknown>, etag: string): Response {
 export function calendarRoutes(state: EmulatorState): Hono {
   const app = new Hono();
   const on = (method: CalendarMethod, handler: CalendarHandler) => calendarEndpoint(state, method, handler);
+  // Each write is logged for sync tokens and pushed to watch channels.
+  const changed = changeRecorder(state);
 
   app.get(
     "/users/me/calendarList",
@@ -88,7 +92,12 @@ export function calendarRoutes(state: EmulatorState): Hono {
     "/calendars/:calendarId/events",
     on("events.list", (request) => {
       const calendar = calendarFor(state, request);
-      return jsonResponse(200, listEvents(calendar, readListOptions(request.query, calendar)));
+      const options = readListOptions(request.query, calendar);
+      const syncToken = request.query("syncToken");
+      if (syncToken !== undefined) {
+        return jsonResponse(200, listChanges(state, calendar, request.query, options, syncToken));
+      }
+      return jsonResponse(200, withSyncToken(state, calendar, listEvents(calendar, options)));
     }),
   );
 
@@ -97,7 +106,7 @@ export function calendarRoutes(state: EmulatorState): Hono {
     on("events.insert", async (request) => {
       const calendar = calendarFor(state, request);
       const event = insertEvent(calendar, await writeRequest(request));
-      shareEventWrite(state, event, event.updated);
+      if (!shareEventWrite(state, event, event.updated)) changed(calendar, event.id);
       return eventResponse(renderStored(calendar, event, calendar.timeZone), event.etag);
     }),
   );
@@ -134,7 +143,7 @@ export function calendarRoutes(state: EmulatorState): Hono {
       on(method, async (request) => {
         const calendar = calendarFor(state, request);
         const event = writeEvent(calendar, request.param("eventId"), await writeRequest(request), replace);
-        shareEventWrite(state, event, event.updated);
+        if (!shareEventWrite(state, event, event.updated)) changed(calendar, event.id);
         return eventResponse(renderStored(calendar, event, calendar.timeZone), event.etag);
       }),
     );
@@ -145,13 +154,9 @@ export function calendarRoutes(state: EmulatorState): Hono {
     on("events.delete", (request) => {
       readSendUpdates(request.query);
       const now = Date.now();
-      const event = deleteEvent(
-        calendarFor(state, request),
-        request.param("eventId"),
-        request.header("If-Match"),
-        now,
-      );
-      shareEventWrite(state, event, now);
+      const calendar = calendarFor(state, request);
+      const event = deleteEvent(calendar, request.param("eventId"), request.header("If-Match"), now);
+      if (!shareEventWrite(state, event, now)) changed(calendar, event.id);
       return new Response(null, { status: 204 });
     }),
   );
@@ -162,6 +167,8 @@ export function calendarRoutes(state: EmulatorState): Hono {
       jsonResponse(200, queryFreeBusy(state, request.email, await request.jsonBody())),
     ),
   );
+
+  watchRoutes(app, state, on, (request) => calendarFor(state, request));
 
   // Anything else under /calendar/v3 is a 404 in Google's JSON shape.
   app.all("*", () => errorResponse(calendarErrors.notFound()));

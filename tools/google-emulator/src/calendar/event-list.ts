@@ -22,7 +22,7 @@ import {
 /** Occurrences one series may contribute to a single list answer. */
 const MAX_INSTANCES_PER_SERIES = 2500;
 
-interface ListOptions {
+export interface ListOptions {
   timeMin: number | null;
   timeMax: number | null;
   updatedMin: number | null;
@@ -171,7 +171,11 @@ export function listEvents(calendar: CalendarRecord, options: ListOptions): Reco
 }
 
 /** The events-collection envelope around one page of `items`. */
-function page(calendar: CalendarRecord, options: ListOptions, items: EventJson[]): Record<string, unknown> {
+export function page(
+  calendar: CalendarRecord,
+  options: ListOptions,
+  items: EventJson[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     kind: "calendar#events",
     etag: nextEtag(null, calendar.updated),

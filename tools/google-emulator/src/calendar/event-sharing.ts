@@ -11,15 +11,24 @@
 
 import type { EmulatorState } from "../emulator-state.ts";
 import { CalendarRecord, primaryCalendar, type StoredEvent } from "./calendar-store.ts";
+import { recordChange } from "./change-log.ts";
 import { withdrawnCopy } from "./invitee-writes.ts";
+import { notifyWatchers } from "./watch-channels.ts";
 
 /**
  * The one point where a calendar learns that its view of `eventId` changed because of a write
  * made through another calendar (an organizer's edit, an invitee's answer). Change tracking
  * (sync tokens, push notifications) connects here.
  */
-export function noteSharedChange(calendar: CalendarRecord, _eventId: string, now: number): void {
+export function noteSharedChange(
+  state: EmulatorState,
+  calendar: CalendarRecord,
+  eventId: string,
+  now: number,
+): void {
   calendar.touch(now);
+  recordChange(state, calendar, eventId);
+  notifyWatchers(state, calendar.id);
 }
 
 function calendars(state: EmulatorState): CalendarRecord[] {
@@ -44,10 +53,12 @@ export function sharedEventOf(state: EmulatorState, event: StoredEvent): StoredE
  * calendar showing it is told. An account that removed the invitation (declined) gets it back
  * only when invited afresh; an id the account already uses for its own event is left alone.
  */
-export function shareEventWrite(state: EmulatorState, event: StoredEvent, now: number): void {
+export function shareEventWrite(state: EmulatorState, event: StoredEvent, now: number): boolean {
   const shared = sharedEventOf(state, event);
-  if (shared === null) return;
+  if (shared === null) return false;
   const id = shared.id;
+  // What changed is what was written: an occurrence is reported as that occurrence.
+  const changedId = event.id;
   const invited = new Map<string, string>();
   for (const attendee of shared.attendees) {
     const email = attendee.email.toLowerCase();
@@ -55,14 +66,14 @@ export function shareEventWrite(state: EmulatorState, event: StoredEvent, now: n
   }
   for (const calendar of calendars(state)) {
     if (calendar.ownerEmail === shared.organizer) {
-      noteSharedChange(calendar, id, now);
+      noteSharedChange(state, calendar, changedId, now);
       continue;
     }
     const held = calendar.events.get(id);
     if (held === shared && !invited.has(calendar.ownerEmail)) {
       calendar.events.set(id, withdrawnCopy(shared, now));
-      noteSharedChange(calendar, id, now);
-    } else if (held === shared) noteSharedChange(calendar, id, now);
+      noteSharedChange(state, calendar, changedId, now);
+    } else if (held === shared) noteSharedChange(state, calendar, changedId, now);
   }
   for (const [email, response] of invited) {
     const calendar = primaryCalendar(state, email);
@@ -70,6 +81,7 @@ export function shareEventWrite(state: EmulatorState, event: StoredEvent, now: n
     const reinvited = held !== undefined && held.organizer === shared.organizer && response !== "declined";
     if (held === shared || (held !== undefined && !reinvited)) continue;
     calendar.events.set(id, shared);
-    noteSharedChange(calendar, id, now);
+    noteSharedChange(state, calendar, changedId, now);
   }
+  return true;
 }
