@@ -200,6 +200,17 @@ describe("GET /openapi.json", () => {
         limited = (await call("POST", { "content-type": "application/json" }, ping)).status;
       }
       seen.push(["post", limited]);
+      // The README's words for a bad key on /mcp: an HTTP error body, not a JSON-RPC object.
+      const wrongKey = await composed.app.request("/mcp", {
+        method: "POST",
+        headers: { authorization: "Bearer not-the-key-0123456789", "content-type": "application/json" },
+        body: ping,
+      });
+      expect(wrongKey.status).toBe(401);
+      expect(wrongKey.headers.get("www-authenticate")).toBe(
+        'Bearer realm="mcp-calendar", error="invalid_token"',
+      );
+      expect(await wrongKey.json()).toEqual({ error: { code: "unauthorized", message: "Invalid API key" } });
       expect(seen.map(([, status]) => status).sort()).toEqual([401, 403, 405, 406, 415, 429]);
       for (const [method, status] of seen) {
         expect(Object.keys(paths["/mcp"]?.[method]?.responses ?? {})).toContain(String(status));
