@@ -42,7 +42,9 @@ export type DomainErrorCode =
   /** Google asks the user to approve this call first (details: message, form, approval_token) */
   | "approval_required"
   /** the user declined or cancelled an approval Google asked for */
-  | "approval_declined";
+  | "approval_declined"
+  /** an idempotency key reused with other arguments (details.differing_arguments) */
+  | "idempotency_key_reused";
 
 export interface DomainErrorOptions {
   /** Machine-readable extras a caller can act on (conflicts, retry hint, authorization URL). */

@@ -23,6 +23,7 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   duplicate_event: 409,
   approval_required: 403,
   approval_declined: 403,
+  idempotency_key_reused: 422,
 };
 
 /** An HTTP-level error with a stable code, raised by middleware and handlers, mapped in onError. */
