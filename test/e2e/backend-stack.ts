@@ -76,6 +76,7 @@ export async function startBackendStack(backend: Backend): Promise<BackendStack>
       TOKEN_DATABASE_URL: TEST_DATABASE_URL,
       TOKEN_DATABASE_SCHEMA: schema,
       TOKEN_DATABASE_POOL_SIZE: "4",
+      GOOGLE_HTTP_TIMEOUT_MS: "1000",
       TOKEN_ENCRYPTION_KEY: encryptionKey,
       ...env,
     });
