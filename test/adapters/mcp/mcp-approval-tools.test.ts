@@ -56,7 +56,7 @@ describe("approvals through our tools", () => {
     expect(seen[0]).toMatchObject({ customerId: CUSTOMER, approval });
   });
 
-  test("every tool that writes takes the same approval argument", async () => {
+  test("every tool that calls Google takes the same approval argument", async () => {
     const world = await mcpWorld();
     const client = await connectedClient(world.deps);
     const { tools } = await client.listTools();
@@ -66,7 +66,11 @@ describe("approvals through our tools", () => {
       .sort();
     expect(withApproval).toEqual([
       "cancel_booking",
+      "check_availability",
       "create_booking",
+      "find_available_slots",
+      "get_event",
+      "list_events",
       "respond_to_invitation",
       "update_booking",
     ]);
