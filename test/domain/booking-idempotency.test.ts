@@ -62,7 +62,7 @@ describe("BookEvent idempotency keys, recorded before the event is created", () 
   });
 
   test("Google's answer lost after it created the event: the replay answers that event, no twin", async () => {
-    const { book, calendar, idempotency } = await calendarWorld();
+    const { book, calendar } = await calendarWorld();
     const insert = calendar.insertEvent.bind(calendar);
     let lose = true;
     calendar.insertEvent = async (...args) => {
@@ -82,7 +82,6 @@ describe("BookEvent idempotency keys, recorded before the event is created", () 
     expect((await book.execute(CUSTOMER, BOOKING)).event.id).toBe(replay.event.id);
     expect(calendar.callCount("getEvent")).toBe(1);
     expect(calendar.callCount("insertEvent")).toBe(0);
-    expect(idempotency).toBeDefined();
   });
 
   test("a crash between Google's answer and our record: the pending key finds the event", async () => {
