@@ -19,6 +19,8 @@ export interface EmulatorStats {
   revocations: number;
   tokenRequests: number;
   calendarCalls: Record<string, number>;
+  /** Calendar MCP `tools/call` requests by Google's tool name. */
+  mcpCalls: Record<string, number>;
 }
 
 export interface EmulatorProcess {

@@ -151,8 +151,9 @@ export function vaultTable(section: VaultSection): string {
 
 export function googleCallsTable(section: GoogleCallsSection): string {
   return table(
-    ["tool", "call", "Google requests", "by method", "budget", "within", "call ok"],
+    ["backend", "tool", "call", "Google requests", "by method", "budget", "within", "call ok"],
     section.tools.map((tool) => [
+      tool.backend,
       tool.tool,
       tool.form,
       tool.googleRequests,

@@ -4,20 +4,25 @@ import type { Stack } from "./stack.ts";
 
 /**
  * Section 4: how many requests to Google each tool makes, counted by the emulator, with a fresh
- * token (no refresh). Every tool is called once, in the form a backend typically uses, and the
- * count is checked against the tool's budget: the fewest calls its job allows.
+ * token (no refresh), on each backend: the Calendar REST API and Google's Calendar MCP server (the
+ * emulator serves both over one state). Every tool is called once, in the form a backend typically
+ * uses, and the count is checked against the tool's budget on that backend: the fewest calls its
+ * job allows.
  */
 
+export type CalendarBackend = "rest" | "mcp";
+
 export interface ToolCallCount {
+  backend: CalendarBackend;
   tool: string;
   /** What the call did, when a tool is measured in more than one form. */
   form: string;
   googleRequests: number;
-  /** Requests by Google method (Calendar method names; "oauth.token", "oauth.revoke"). */
+  /** Requests by Google method (Calendar method names, "mcp.<tool>"; "oauth.token", "oauth.revoke"). */
   byMethod: Record<string, number>;
   budget: number;
   withinBudget: boolean;
-  /** The call itself succeeded (a failed call proves nothing about its count). */
+  /** The call did what it should (a failed call proves nothing about its count). */
   ok: boolean;
 }
 
@@ -27,34 +32,70 @@ export interface GoogleCallsSection {
 
 const DAY = 86_400_000;
 
+/** Budgets that differ by backend: MCP has no etag (a read before each write) and no free/busy. */
+const BUDGETS: Record<CalendarBackend, { rename: number; reschedule: number; respond: number }> = {
+  // get, patch (If-Match) / get, events.list (busy but itself), patch / get, patch
+  rest: { rename: 2, reschedule: 3, respond: 2 },
+  // get, get (compare), update_event / get, list_events, get, update_event / get, get, respond_to_event
+  mcp: { rename: 3, reschedule: 4, respond: 3 },
+};
+
 export async function benchGoogleCalls(
   stack: Stack,
   log: (line: string) => void,
 ): Promise<GoogleCallsSection> {
-  const [customer] = await stack.connect(["calls-1"]);
+  const tools: ToolCallCount[] = [];
+  for (const backend of ["rest", "mcp"] as const) {
+    log(`  backend ${backend}:`);
+    tools.push(...(await measure(stack, backend, log)));
+  }
+  return { tools };
+}
+
+async function measure(
+  stack: Stack,
+  backend: CalendarBackend,
+  log: (line: string) => void,
+): Promise<ToolCallCount[]> {
+  const [customer] = await stack.connect([`calls-${backend}`]);
   if (customer === undefined) throw new Error("no customer was connected");
-  const server = await stack.start("ours");
+  const server = await stack.start("ours", {
+    GOOGLE_CALENDAR_BACKEND: backend,
+    GOOGLE_CALENDAR_MCP_URL: `${stack.emulator.url}/mcp/v1`,
+  });
   const id = customer.customerId;
-  const day = Math.floor(Date.now() / DAY) * DAY + 50 * DAY;
+  const budgets = BUDGETS[backend];
+  // Each backend books on its own day, so the two runs never see each other's events.
+  const day = Math.floor(Date.now() / DAY) * DAY + (backend === "rest" ? 50 : 51) * DAY;
   const at = (hours: number) => new Date(day + hours * 3_600_000).toISOString();
   const tools: ToolCallCount[] = [];
-  const count = async (tool: string, form: string, budget: number, args: Record<string, unknown>) => {
+  const count = async (
+    tool: string,
+    form: string,
+    budget: number,
+    args: Record<string, unknown>,
+    expectedError?: string,
+  ) => {
     const before = await stack.emulator.stats();
     const answer = await server.mcp.call(tool, { customer_id: id, ...args });
     const byMethod = difference(before, await stack.emulator.stats());
     const googleRequests = Object.values(byMethod).reduce((sum, value) => sum + value, 0);
+    const code = answer.result?.structuredContent?.error;
+    const ok =
+      expectedError === undefined
+        ? answer.ok
+        : typeof code === "object" && code !== null && (code as { code?: unknown }).code === expectedError;
     tools.push({
+      backend,
       tool,
       form,
       googleRequests,
       byMethod,
       budget,
       withinBudget: googleRequests <= budget,
-      ok: answer.ok,
+      ok,
     });
-    log(
-      `  ${tool} (${form}): ${googleRequests} Google request(s), budget ${budget}${answer.ok ? "" : ", FAILED"}`,
-    );
+    log(`  ${tool} (${form}): ${googleRequests} Google request(s), budget ${budget}${ok ? "" : ", FAILED"}`);
     return answer.result;
   };
 
@@ -80,33 +121,59 @@ export async function benchGoogleCalls(
       summary: "Budget check",
       start: at(10),
       end: at(10.5),
-      idempotency_key: "calls-1",
-      attendees: [{ email: customer.email }, { email: "guest@example.com" }],
+      idempotency_key: `calls-${backend}`,
+      attendees: [{ email: customer.email }, { email: sameDomainGuest(customer.email) }],
     });
-    await count("create_booking", "replayed idempotency key", 2, {
+    await count("create_booking", "replayed idempotency key", 1, {
       summary: "Budget check",
       start: at(10),
       end: at(10.5),
-      idempotency_key: "calls-1",
+      idempotency_key: `calls-${backend}`,
+      attendees: [{ email: customer.email }, { email: sameDomainGuest(customer.email) }],
     });
     const eventId = eventIdOf(booked);
     await count("get_event", "by id", 1, { event_id: eventId });
-    await count("update_booking", "rename", 2, { event_id: eventId, summary: "Renamed" });
-    await count("update_booking", "reschedule, conflict check", 3, {
+    await count("update_booking", "rename", budgets.rename, { event_id: eventId, summary: "Renamed" });
+    await count("update_booking", "reschedule, conflict check", budgets.reschedule, {
       event_id: eventId,
       start: at(12),
       end: at(12.5),
     });
-    await count("respond_to_invitation", "accept", 2, { event_id: eventId, response: "accepted" });
-    await count("cancel_booking", "by id", 1, { event_id: eventId });
+    await count("respond_to_invitation", "accept", budgets.respond, {
+      event_id: eventId,
+      response: "accepted",
+    });
+    if (backend === "mcp") {
+      // Google's MCP server holds a delete for the user's approval: one request to ask, one to do it.
+      const asked = await count(
+        "cancel_booking",
+        "approval asked",
+        1,
+        { event_id: eventId },
+        "approval_required",
+      );
+      const token = (asked?.structuredContent?.error as { approval_token?: unknown } | undefined)
+        ?.approval_token;
+      await count("cancel_booking", "approved", 1, {
+        event_id: eventId,
+        approval: { token: typeof token === "string" ? token : "", action: "accept" },
+      });
+    } else {
+      await count("cancel_booking", "by id", 1, { event_id: eventId });
+    }
     // An expired token costs one refresh on top of the call itself.
     stack.expire([customer]);
     await count("list_events", "expired token: refresh first", 2, window);
     await count("disconnect_calendar", "revoke", 1, {});
-    return { tools };
+    return tools;
   } finally {
     await server.process.stop();
   }
+}
+
+/** A guest in the customer's own domain: Google's MCP server asks approval for outside guests. */
+function sameDomainGuest(email: string): string {
+  return `guest@${email.slice(email.lastIndexOf("@") + 1) || "example.com"}`;
 }
 
 function difference(before: EmulatorStats, after: EmulatorStats): Record<string, number> {
@@ -114,6 +181,10 @@ function difference(before: EmulatorStats, after: EmulatorStats): Record<string,
   for (const [method, calls] of Object.entries(after.calendarCalls)) {
     const delta = calls - (before.calendarCalls[method] ?? 0);
     if (delta > 0) result[method] = delta;
+  }
+  for (const [tool, calls] of Object.entries(after.mcpCalls ?? {})) {
+    const delta = calls - (before.mcpCalls?.[tool] ?? 0);
+    if (delta > 0) result[`mcp.${tool}`] = delta;
   }
   const tokens = after.tokenRequests - before.tokenRequests;
   if (tokens > 0) result["oauth.token"] = tokens;

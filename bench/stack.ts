@@ -35,7 +35,8 @@ export interface Stack {
   connect(customerIds: string[], options?: { expired?: boolean }): Promise<SeededCustomer[]>;
   /** Store every given customer's connection again with an access token that has expired. */
   expire(customers: SeededCustomer[]): void;
-  start(kind: ServerKind): Promise<RunningTarget>;
+  /** `env` is added to serverEnv() (e.g. GOOGLE_CALENDAR_BACKEND=mcp). */
+  start(kind: ServerKind, env?: Record<string, string>): Promise<RunningTarget>;
   /** The environment a server over this stack's store and emulator is started with. */
   serverEnv(extra?: Record<string, string>): Record<string, string>;
   stop(): Promise<void>;
@@ -112,10 +113,10 @@ export async function startStack(): Promise<Stack> {
         }),
       );
     },
-    async start(kind) {
+    async start(kind, env = {}) {
       const server = await startServerProcess(
         SCRIPTS[kind],
-        serverEnv(),
+        serverEnv(env),
         path.join(dir, `${kind}-server.log`),
       );
       running.push(server);

@@ -64,7 +64,7 @@ export function vaultTargets(section: VaultSection): Target[] {
 export function googleCallTargets(section: GoogleCallsSection): Target[] {
   return section.tools.map((tool) => ({
     section: "4 Google calls",
-    name: `${tool.tool} (${tool.form})`,
+    name: `${tool.backend}: ${tool.tool} (${tool.form})`,
     value: tool.ok ? tool.googleRequests : "call failed",
     limit: `<= ${tool.budget}`,
     met: tool.ok && tool.withinBudget,

@@ -233,7 +233,7 @@ export function composeServices(
     getEvent: new GetEvent(calendarDeps),
     checkAvailability: new CheckAvailability(calendarDeps),
     findAvailableSlots: new FindAvailableSlots(calendarDeps),
-    bookEvent: new BookEvent(calendarDeps),
+    bookEvent: new BookEvent({ ...calendarDeps, idempotency: storage.idempotency }),
     updateBooking: new UpdateBooking(calendarDeps),
     cancelBooking: new CancelBooking(calendarDeps),
     respondToInvitation: new RespondToInvitation(calendarDeps),

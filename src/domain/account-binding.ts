@@ -58,15 +58,29 @@ export function connectionAfterConsent(
 }
 
 /**
+ * Whose grant a token belongs to: Google's grants are per account AND per OAuth client, so two
+ * customers share one only when both match (an unrecorded client may be either: taken as shared).
+ */
+export interface GrantHolder {
+  email: string | null;
+  clientId: string | null;
+}
+
+function sameClient(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a === b;
+}
+
+/**
  * Does a customer other than `except` hold a connection to `email`? Google withdraws every grant
  * an account gave our client when one token is revoked, so such a grant is shared. Reads every
  * record; a store that cannot be read counts as shared (never revoke on a guess).
  */
 export async function heldByAnotherCustomer(
   vault: TokenVault,
-  email: string | null,
+  grant: GrantHolder,
   except: CustomerId,
 ): Promise<boolean> {
+  const { email } = grant;
   if (email === null) return false;
   try {
     for await (const customerId of vault.listCustomerIds()) {
@@ -75,7 +89,13 @@ export async function heldByAnotherCustomer(
         if (isDomainError(error, "record_unreadable")) return null;
         throw error;
       });
-      if (other !== null && sameAccount(other.email, email)) return true;
+      if (
+        other !== null &&
+        sameAccount(other.email, email) &&
+        sameClient(other.oauthClientId, grant.clientId)
+      ) {
+        return true;
+      }
     }
     return false;
   } catch {
@@ -93,10 +113,10 @@ export type KeptGrantReason = "shared_with_other_customers";
 export async function revokeUnlessShared(
   deps: { vault: TokenVault; oauth: OAuthProvider },
   token: string,
-  email: string | null,
+  holder: GrantHolder,
   owner: CustomerId,
 ): Promise<{ revoked: boolean; reason?: KeptGrantReason }> {
-  if (await heldByAnotherCustomer(deps.vault, email, owner)) {
+  if (await heldByAnotherCustomer(deps.vault, holder, owner)) {
     return { revoked: false, reason: "shared_with_other_customers" };
   }
   const revoked = await deps.oauth.revoke(token).then(

@@ -48,7 +48,9 @@ export type DomainErrorCode =
   /** Google granted no refresh token for a newly connected account */
   | "missing_refresh_token"
   /** the connect code is unknown, expired or already used */
-  | "invalid_connect_code";
+  | "invalid_connect_code"
+  /** an idempotency key reused with other arguments (details.differing_arguments) */
+  | "idempotency_key_reused";
 
 export interface DomainErrorOptions {
   /** Machine-readable extras a caller can act on (conflicts, retry hint, authorization URL). */

@@ -78,10 +78,15 @@ describe("bun run bench --quick", () => {
       }
     }
 
-    expect(googleCalls.tools.length).toBeGreaterThanOrEqual(12);
+    expect(googleCalls.tools.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(googleCalls.tools.map((tool) => tool.backend))).toEqual(new Set(["rest", "mcp"]));
     for (const tool of googleCalls.tools)
-      expect({ tool: tool.tool, ok: tool.ok, within: tool.withinBudget }).toEqual({
-        tool: tool.tool,
+      expect({
+        tool: `${tool.backend} ${tool.tool} ${tool.form}`,
+        ok: tool.ok,
+        within: tool.withinBudget,
+      }).toEqual({
+        tool: `${tool.backend} ${tool.tool} ${tool.form}`,
         ok: true,
         within: true,
       });

@@ -11,6 +11,7 @@ import { RefreshToken } from "../../src/domain/services/refresh-token.ts";
 import { RespondToInvitation } from "../../src/domain/services/respond-to-invitation.ts";
 import { UpdateBooking } from "../../src/domain/services/update-booking.ts";
 import { InMemoryCalendarGateway } from "../fakes/in-memory-calendar-gateway.ts";
+import { InMemoryIdempotencyRecords } from "../fakes/in-memory-idempotency-records.ts";
 import { aConnection, customer, fakeWorld } from "./connection-fixtures.ts";
 
 export const CUSTOMER = customer();
@@ -53,8 +54,10 @@ export async function calendarWorld(options: { now?: string; timeZone?: string }
     },
   });
   const deps = { tokens, calendar, lock: world.lock, clock: world.clock };
+  const idempotency = new InMemoryIdempotencyRecords();
   return {
     ...world,
+    idempotency,
     calendar,
     tokens,
     accessToken: base.tokens.accessToken,
@@ -63,7 +66,7 @@ export async function calendarWorld(options: { now?: string; timeZone?: string }
     getEvent: new GetEvent(deps),
     checkAvailability: new CheckAvailability(deps),
     findSlots: new FindAvailableSlots(deps),
-    book: new BookEvent(deps),
+    book: new BookEvent({ ...deps, idempotency }),
     update: new UpdateBooking(deps),
     cancel: new CancelBooking(deps),
     respond: new RespondToInvitation(deps),

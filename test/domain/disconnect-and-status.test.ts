@@ -48,6 +48,18 @@ describe("DisconnectCalendar", () => {
     // The last holder's disconnect does revoke.
     expect((await new DisconnectCalendar(world).execute(customer("bea"))).revoked).toBe(true);
   });
+
+  test("the same Google account through another OAuth client is another grant: it is revoked", async () => {
+    const world = fakeWorld();
+    await world.vault.put(
+      aConnection({ customerId: customer("ana"), email: "ana@example.com", oauthClientId: "old-client" }),
+    );
+    await world.vault.put(
+      aConnection({ customerId: customer("bea"), email: "ana@example.com", oauthClientId: "agentic-client" }),
+    );
+    const result = await new DisconnectCalendar(world).execute(customer("ana"));
+    expect(result).toEqual({ customerId: customer("ana"), revoked: true, deleted: true });
+  });
 });
 
 describe("GetConnectionStatus", () => {

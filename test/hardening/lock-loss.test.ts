@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:tes
 import { GoogleCalendarGateway } from "../../src/adapters/google/google-calendar-gateway.ts";
 import { PostgresCustomerLock } from "../../src/adapters/postgres/postgres-customer-lock.ts";
 import { PostgresTokenVault } from "../../src/adapters/postgres/postgres-token-vault.ts";
+import { SystemClock } from "../../src/adapters/system/system-clock.ts";
 import { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
 import { DomainError } from "../../src/domain/errors.ts";
@@ -15,6 +16,7 @@ import { calendarServer, PRODUCT_SCOPES } from "../adapters/google/calendar-emul
 import { SchemaScope } from "../adapters/postgres/postgres-fixtures.ts";
 import { newKeys, sampleConnection } from "../adapters/vault/vault-fixtures.ts";
 import { FixedClock } from "../fakes/fixed-clock.ts";
+import { InMemoryIdempotencyRecords } from "../fakes/in-memory-idempotency-records.ts";
 
 /**
  * Two instances on one PostgreSQL database book the same slot for one customer while the first
@@ -69,8 +71,23 @@ describe("a booking lock lost mid-booking (PostgreSQL, two instances)", () => {
     const lockB = new PostgresCustomerLock(
       await scope.open({ applicationName: `lock-loss-b-${scope.schema}` }),
     );
-    instanceC = new BookEvent({ tokens: tokensFor(token), calendar: gateway, lock: lockC });
-    instanceB = new BookEvent({ tokens: tokensFor(token), calendar: gateway, lock: lockB });
+    // One store's idempotency records, as both instances would share (no key is used here).
+    const idempotency = new InMemoryIdempotencyRecords();
+    const clock = new SystemClock();
+    instanceC = new BookEvent({
+      tokens: tokensFor(token),
+      calendar: gateway,
+      lock: lockC,
+      clock,
+      idempotency,
+    });
+    instanceB = new BookEvent({
+      tokens: tokensFor(token),
+      calendar: gateway,
+      lock: lockB,
+      clock,
+      idempotency,
+    });
   });
   afterEach(async () => {
     state.faults = [];

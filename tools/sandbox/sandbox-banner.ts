@@ -4,6 +4,8 @@ export function sandboxBanner(info: {
   emulatorUrl: string;
   apiKey: string | null;
   dataDir: string;
+  /** GOOGLE_CALENDAR_BACKEND: which of the emulator's Calendar endpoints the server calls. */
+  backend?: "rest" | "mcp";
 }): string {
   const key = info.apiKey ?? "<one of CALENDAR_SERVER_API_KEYS>";
   return `
@@ -16,6 +18,7 @@ export function sandboxBanner(info: {
   MCP endpoint    ${info.url}/mcp
   Google emulator ${info.emulatorUrl}   (consent page: ${info.emulatorUrl}/o/oauth2/v2/auth)
                   Calendar MCP (as calendarmcp.googleapis.com): ${info.emulatorUrl}/mcp/v1
+  Calendar backend ${info.backend ?? "rest"}   (GOOGLE_CALENDAR_BACKEND=rest|mcp)
   API key         ${key}${info.apiKey === null ? "" : `   (kept in ${info.dataDir}/dev-api-key)`}
   Data folder     ${info.dataDir}   (tokens, keys, and where the emulator listens: sandbox.json)
 

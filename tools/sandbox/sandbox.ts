@@ -77,6 +77,7 @@ export async function startSandbox(
         emulatorUrl: emulator.url,
         apiKey: developmentApiKey,
         dataDir: config.dataDir,
+        backend: config.google.calendarBackend,
       }),
     );
   }
@@ -104,6 +105,8 @@ function toSandboxConfig(config: Config, emulatorUrl: string): Config {
       tokenUrl: `${emulatorUrl}/token`,
       revokeUrl: `${emulatorUrl}/revoke`,
       calendarApiUrl: `${emulatorUrl}/`,
+      // The emulated Calendar MCP server, used when GOOGLE_CALENDAR_BACKEND=mcp.
+      calendarMcpUrl: `${emulatorUrl}/mcp/v1`,
     },
     encryption: {
       ...config.encryption,

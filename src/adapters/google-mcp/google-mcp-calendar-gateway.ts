@@ -181,7 +181,7 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
       const current = needsRead ? await this.#getEvent(ctx, calendarId, eventId) : null;
       if (current !== null && options.etag !== undefined && current.etag !== options.etag) {
         throw new DomainError("precondition_failed", "The event changed since it was read; read it again", {
-          details: { event_id: eventId },
+          details: { event_id: eventId, reason: "event_changed" },
         });
       }
       const plan = planPatch(changes, current);

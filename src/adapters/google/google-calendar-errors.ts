@@ -119,7 +119,7 @@ export function toDomainError(error: unknown, what: string, timeoutMs: number): 
     return new DomainError("duplicate_event", "The requested identifier already exists", { details });
   if (status === 412) {
     return new DomainError("precondition_failed", "The event changed since it was read; read it again", {
-      details,
+      details: { ...details, reason: "event_changed" },
     });
   }
   if (status >= 500 || status === 408) {

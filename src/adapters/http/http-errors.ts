@@ -26,6 +26,7 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   account_mismatch: 403,
   missing_refresh_token: 400,
   invalid_connect_code: 400,
+  idempotency_key_reused: 422,
 };
 
 /** An HTTP-level error with a stable code, raised by middleware and handlers, mapped in onError. */

@@ -108,6 +108,25 @@ export const attendeesArg = z
   )
   .describe("People to invite");
 
+/**
+ * The user's answer to an approval Google asked for (error approval_required): sent with the same
+ * call repeated, unchanged otherwise. One definition for every tool that can raise it.
+ */
+export const approvalArg = z
+  .object({
+    token: z.string().describe("approval_token of the approval_required error"),
+    action: z
+      .enum(["accept", "decline", "cancel"])
+      .describe("The user's answer: accept performs the call; decline or cancel do not"),
+    content: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The values of Google's form, when it had fields and the user accepted"),
+  })
+  .describe(
+    "Only when repeating a call that failed with approval_required, after asking the user: their answer",
+  );
+
 /** The instant-or-local-or-date forms every time argument accepts. */
 export const TIME_FORMS =
   'RFC 3339 with offset ("2026-03-10T15:00:00+01:00"), a local time read in time_zone ("2026-03-10T15:00"), or a date ("2026-03-10")';

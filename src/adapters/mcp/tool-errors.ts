@@ -32,6 +32,7 @@ export const TOOL_ERROR_CODES = [
   "customer_mismatch",
   "approval_required",
   "approval_declined",
+  "idempotency_key_reused",
   "internal_error",
 ] as const;
 
@@ -52,6 +53,7 @@ const TOOL_CODE: Record<DomainErrorCode, ToolErrorCode> = {
   customer_mismatch: "customer_mismatch",
   approval_required: "approval_required",
   approval_declined: "approval_declined",
+  idempotency_key_reused: "idempotency_key_reused",
   // A second 401 right after a refresh: Google is misbehaving, not the user's grant.
   google_token_rejected: "google_unavailable",
   // These never leave a tool's service; if one does, it is our bug, and its text stays in our logs.
@@ -90,6 +92,14 @@ export const toolErrorOutput = z.object({
       .describe("For time_conflict: the busy intervals in the way"),
     retry_after_seconds: z.number().optional().describe("For rate_limited: wait this long before retrying"),
     field: z.string().optional().describe("For invalid_argument: the (first) argument at fault"),
+    differing_arguments: z
+      .array(z.string())
+      .optional()
+      .describe("For idempotency_key_reused: the arguments that differ from the key's first booking"),
+    approval_token: z
+      .string()
+      .optional()
+      .describe("For approval_required: pass it back as approval.token once the user has answered"),
     issues: z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()
@@ -159,14 +169,33 @@ function argumentNames(text: string): string {
   );
 }
 
+/** What the model does with approval_required: Google's question goes to the user, the answer back to the tool. */
+const APPROVAL_HINT =
+  "Google asks the user to approve this first. Show the user Google's message (and the form's fields, if any), " +
+  "ask them, then call the same tool again with the same arguments plus " +
+  'approval: {"token": <approval_token>, "action": "accept" | "decline" | "cancel", "content": {<the form\'s values>}}.';
+
 /** The domain's message, in the words of the tools' arguments, with what the model can do about it. */
 function inMcpWords(error: DomainError): string {
-  if (error.code === "invalid_argument") return argumentNames(error.message);
+  if (error.code === "invalid_argument" || error.code === "idempotency_key_reused") {
+    return argumentNames(error.message);
+  }
+  if (error.code === "approval_required") {
+    return `${error.message}\n${APPROVAL_HINT}`;
+  }
   if (error.code === "time_conflict") return `${error.message}; pick another time or pass allow_conflicts`;
   return error.message;
 }
 
 function detailsInMcpWords(error: DomainError): Record<string, unknown> {
+  const differing = error.details.differing_arguments;
+  if (error.code === "idempotency_key_reused" && Array.isArray(differing)) {
+    return {
+      ...error.details,
+      field: "idempotency_key",
+      differing_arguments: differing.map((name) => argumentNames(String(name))),
+    };
+  }
   const field = error.details.field;
   if (error.code !== "invalid_argument" || typeof field !== "string") return error.details;
   return { ...error.details, field: argumentNames(field) };

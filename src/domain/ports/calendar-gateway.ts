@@ -58,6 +58,10 @@ export interface InsertOptions extends ApprovalOptions {
   sendUpdates?: SendUpdates;
 }
 
+export interface DeleteOptions extends ApprovalOptions {
+  sendUpdates?: SendUpdates;
+}
+
 export interface PatchOptions extends ApprovalOptions {
   /** Refuse the write if the event changed since this etag was read. */
   etag?: string;
@@ -112,6 +116,6 @@ export interface CalendarGateway {
     accessToken: string,
     calendarId: string,
     eventId: string,
-    options: { sendUpdates?: SendUpdates } & ApprovalOptions,
+    options: DeleteOptions,
   ): Promise<void>;
 }

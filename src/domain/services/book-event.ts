@@ -1,9 +1,16 @@
 import type { CalendarEvent, EventDraft, Interval, SendUpdates } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
-import { DomainError, isDomainError } from "../errors.ts";
+import { isDomainError } from "../errors.ts";
 import { idempotentEventId } from "../event-id.ts";
-import { needsZone, parseEventSpan, type TimeInput } from "../event-times.ts";
+import { type EventSpan, needsZone, parseEventSpan, type TimeInput } from "../event-times.ts";
+import { checkIdempotencyKey } from "../idempotency-key.ts";
+import type { ApprovalAnswer, InsertOptions } from "../ports/calendar-gateway.ts";
+import type { HeldLock } from "../ports/customer-lock.ts";
+import type { IdempotencyRecord, IdempotencyRecords } from "../ports/idempotency-records.ts";
 import { type OccurrenceWindow, occurrencesWithin } from "../recurrence.ts";
+import { approvalOf } from "./approval-of.ts";
+import { bookingFingerprint, bookingTrace } from "./booking-fingerprint.ts";
+import { BookingKeys } from "./booking-keys.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import {
   attendeesOf,
@@ -39,7 +46,13 @@ export interface BookEventCommand {
   sendUpdates?: SendUpdates;
   /** RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]. */
   recurrence?: string[];
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
+
+export type BookEventDeps = Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock"> & {
+  idempotency: IdempotencyRecords;
+};
 
 /**
  * What booking did: made the event (and, for a recurring booking checked for conflicts, what
@@ -63,18 +76,26 @@ export interface OccurrencesChecked {
  *
  * The check and the insert run under the customer's booking lock, so two concurrent bookings
  * cannot both see the slot free. A first-time booking costs two Google calls (freeBusy,
- * insert); a replayed idempotency key is recognised by the id it derives.
+ * insert); a replayed idempotency key costs one (the recorded event, read back).
+ *
+ * An idempotency key is recorded (BookingKeys) before the event is created, with a fingerprint
+ * of the booking's arguments, so it holds across instances and restarts on either backend. The
+ * insert also carries an id derived from the key: on REST it is the event's id, so Google itself
+ * refuses a twin; on Google's MCP server it is a marker the event is found again by.
  */
 export class BookEvent {
-  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">;
+  readonly #deps: BookEventDeps;
+  readonly #keys: BookingKeys;
 
-  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">) {
+  constructor(deps: BookEventDeps) {
     this.#deps = deps;
+    this.#keys = new BookingKeys(deps);
   }
 
   /**
    * @throws DomainError invalid_argument, time_conflict (details.conflicts), not_found (calendar),
-   *   calendar_not_connected, reauthorization_required, and the gateway's errors
+   *   idempotency_key_reused (details.differing_arguments), calendar_not_connected,
+   *   reauthorization_required, approval_required, approval_declined, and the gateway's errors
    */
   async execute(customerId: CustomerId, command: BookEventCommand): Promise<BookingOutcome> {
     const calendarId = calendarIdOf(command.calendarId);
@@ -89,11 +110,26 @@ export class BookEvent {
       ...optional("recurrence", recurrence),
     };
     const sendUpdates = sendUpdatesOf(command.sendUpdates);
+    const approval = approvalOf(customerId, command.approval);
+    // Compared exactly as sent: never trimmed or normalized.
     const key =
-      command.idempotencyKey === undefined
-        ? undefined
-        : requiredText("idempotencyKey", command.idempotencyKey, 256);
+      command.idempotencyKey === undefined ? undefined : checkIdempotencyKey(command.idempotencyKey);
     const eventId = key === undefined ? undefined : await idempotentEventId(customerId, key);
+    const fingerprint =
+      key === undefined
+        ? undefined
+        : await bookingFingerprint({
+            summary: draft.summary ?? "",
+            start: startInput,
+            end: endInput,
+            timeZone,
+            description: draft.description,
+            location: draft.location,
+            attendees: draft.attendees,
+            calendarId,
+            recurrence,
+            addMeetLink: command.addMeetLink,
+          });
     const { calendar, lock, tokens } = this.#deps;
 
     return lock.withLock(customerId, "booking", (held) =>
@@ -102,43 +138,95 @@ export class BookEvent {
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
         const span = parseEventSpan(startInput, endInput, zone);
-        const checkConflicts = command.allowConflicts !== true;
-        const series =
-          !checkConflicts || recurrence === undefined || zone === undefined
-            ? null
-            : occurrencesWithin(span, zone, recurrence, freeBusyWindowEnd(span.interval.start));
-        if (checkConflicts) {
-          const occurrences = series?.intervals ?? [span.interval];
-          const conflicts = await this.#conflicts(accessToken, calendarId, occurrences, zone);
-          if (conflicts.length > 0) {
-            // A replay's own event is busy time too: recognise it before calling it a conflict.
-            const earlier =
-              eventId === undefined ? null : await this.#earlier(accessToken, calendarId, eventId);
-            if (earlier !== null) return { kind: "replayed", event: earlier };
-            throw timeConflict(conflicts, zone);
-          }
+        let claimed: IdempotencyRecord | null = null;
+        if (key !== undefined && eventId !== undefined && fingerprint !== undefined) {
+          const outcome = await this.#keys.claim(
+            accessToken,
+            {
+              customerId,
+              key,
+              fingerprint,
+              calendarId,
+              request: await bookingTrace(draft.summary ?? "", span.interval.start, span.interval.end),
+            },
+            eventId,
+          );
+          if (outcome.kind === "replay") return { kind: "replayed", event: outcome.event };
+          claimed = outcome.record;
         }
         try {
-          await held.confirm();
-          const event = await calendar.insertEvent(
+          const booked = await this.#book(
+            held,
             accessToken,
             calendarId,
-            { ...draft, start: span.start, end: span.end },
+            draft,
+            span,
+            zone,
+            eventId,
+            command,
             {
-              ...optional("eventId", eventId),
-              ...optional("addMeetLink", command.addMeetLink),
               ...optional("sendUpdates", sendUpdates),
+              ...approval,
             },
           );
-          return { kind: "created", event, ...checkedOccurrences(series) };
+          if (claimed !== null) await this.#keys.complete(claimed, booked.event);
+          return booked;
         } catch (error) {
-          if (eventId === undefined || !isDomainError(error, "duplicate_event")) throw error;
-          const earlier = await this.#earlier(accessToken, calendarId, eventId);
-          if (earlier === null) throw error;
-          return { kind: "replayed", event: earlier };
+          if (claimed !== null) await this.#keys.failed(claimed, error);
+          throw error;
         }
       }),
     );
+  }
+
+  /** Conflict check and insert; a key's earlier event (REST: same id) answers as a replay. */
+  async #book(
+    held: HeldLock,
+    accessToken: string,
+    calendarId: string,
+    draft: EventDraft,
+    span: EventSpan,
+    zone: string | undefined,
+    eventId: string | undefined,
+    command: BookEventCommand,
+    options: InsertOptions,
+  ): Promise<BookingOutcome> {
+    const { calendar } = this.#deps;
+    const checkConflicts = command.allowConflicts !== true;
+    const recurrence = draft.recurrence;
+    const series =
+      !checkConflicts || recurrence === undefined || zone === undefined
+        ? null
+        : occurrencesWithin(span, zone, recurrence, freeBusyWindowEnd(span.interval.start));
+    if (checkConflicts) {
+      const occurrences = series?.intervals ?? [span.interval];
+      const conflicts = await this.#conflicts(accessToken, calendarId, occurrences, zone);
+      if (conflicts.length > 0) {
+        // A key's event made before keys were recorded (REST: its id) is busy time too.
+        const earlier =
+          eventId === undefined ? null : await this.#keys.find(accessToken, calendarId, eventId);
+        if (earlier !== null) return { kind: "replayed", event: earlier };
+        throw timeConflict(conflicts, zone);
+      }
+    }
+    // The lock must still be ours right before the write (it is lost when its session dies).
+    await held.confirm();
+    try {
+      const event = await calendar.insertEvent(
+        accessToken,
+        calendarId,
+        { ...draft, start: span.start, end: span.end },
+        {
+          ...optional("eventId", eventId),
+          ...optional("addMeetLink", command.addMeetLink),
+          ...options,
+        },
+      );
+      return { kind: "created", event, ...checkedOccurrences(series) };
+    } catch (error) {
+      if (eventId === undefined || !isDomainError(error, "duplicate_event")) throw error;
+      return { kind: "replayed", event: await this.#keys.earlier(accessToken, calendarId, eventId) };
+    }
   }
 
   /** Busy time on the calendar overlapping any of the occurrences, in one freeBusy call. */
@@ -162,20 +250,6 @@ export class BookEvent {
       for (const interval of overlapping(busy, occurrence)) clashing.set(interval.start.getTime(), interval);
     }
     return [...clashing.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
-  }
-
-  /** The event an earlier call with this key made, or null if there is none. */
-  async #earlier(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent | null> {
-    let event: CalendarEvent;
-    try {
-      event = await this.#deps.calendar.getEvent(accessToken, calendarId, eventId);
-    } catch (error) {
-      if (isDomainError(error, "not_found") && error.details.deleted !== true) return null;
-      if (!isDomainError(error, "not_found")) throw error;
-      throw keyUsedByCancelledBooking();
-    }
-    if (event.status === "cancelled") throw keyUsedByCancelledBooking();
-    return event;
   }
 }
 
@@ -205,12 +279,4 @@ function checkedOccurrences(series: OccurrenceWindow | null): { occurrencesCheck
       note: `Occurrences more than ${MAX_FREE_BUSY_DAYS} days after the first were not checked for conflicts (Google's free/busy limit)`,
     },
   };
-}
-
-function keyUsedByCancelledBooking(): DomainError {
-  return new DomainError(
-    "invalid_argument",
-    "idempotencyKey was already used for a booking that has since been cancelled; use a new key to book again",
-    { details: { field: "idempotencyKey" } },
-  );
 }

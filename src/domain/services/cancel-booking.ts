@@ -1,6 +1,8 @@
 import type { SendUpdates } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
+import type { ApprovalAnswer } from "../ports/calendar-gateway.ts";
+import { approvalOf } from "./approval-of.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, optional, requiredText, sendUpdatesOf } from "./calendar-inputs.ts";
 import { withAccessToken } from "./with-access-token.ts";
@@ -10,6 +12,8 @@ export interface CancelBookingCommand {
   /** Default "primary". */
   calendarId?: string;
   sendUpdates?: SendUpdates;
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
 
 /** The booking that is now cancelled. */
@@ -29,20 +33,19 @@ export class CancelBooking {
   /**
    * One Google call: no read first, Google itself says whether the event was already gone.
    * @throws DomainError not_found (details.deleted = true when it was already cancelled),
-   *   invalid_argument, and the gateway's errors
+   *   invalid_argument, approval_required, approval_declined, and the gateway's errors
    */
   async execute(customerId: CustomerId, command: CancelBookingCommand): Promise<CancelledBooking> {
     const eventId = requiredText("eventId", command.eventId, 1024);
     const calendarId = calendarIdOf(command.calendarId);
     const sendUpdates = sendUpdatesOf(command.sendUpdates);
+    const approval = approvalOf(customerId, command.approval);
     try {
       await withAccessToken(this.#deps.tokens, customerId, ({ accessToken }) =>
-        this.#deps.calendar.deleteEvent(
-          accessToken,
-          calendarId,
-          eventId,
-          optional("sendUpdates", sendUpdates),
-        ),
+        this.#deps.calendar.deleteEvent(accessToken, calendarId, eventId, {
+          ...optional("sendUpdates", sendUpdates),
+          ...approval,
+        }),
       );
     } catch (error) {
       if (!isDomainError(error, "not_found")) throw error;

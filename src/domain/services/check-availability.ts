@@ -1,6 +1,8 @@
 import type { Interval } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { needsZone, type TimeInput, toInstant } from "../event-times.ts";
+import type { ApprovalAnswer } from "../ports/calendar-gateway.ts";
+import { approvalOf } from "./approval-of.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, invalidArgument, timeZoneOf } from "./calendar-inputs.ts";
 import { freeBusyError } from "./conflicts.ts";
@@ -21,6 +23,8 @@ export interface CheckAvailabilityCommand {
    * the primary calendar's zone and times come back in UTC.
    */
   timeZone?: string;
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
 
 /** One calendar's busy time, or why Google could not read it. */
@@ -65,6 +69,7 @@ export class CheckAvailability {
         timeMax,
         calendarIds,
         ...(zone === undefined ? {} : { timeZone: zone }),
+        ...approvalOf(customerId, command.approval),
       });
       const calendars = calendarIds.map((calendarId): CalendarBusy => {
         const entry =

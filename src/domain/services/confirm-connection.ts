@@ -94,7 +94,12 @@ export class ConfirmConnection {
       await this.#deps.vault.put(connection);
       if (previous !== null && !sameAccount(previous.email, connection.email)) {
         const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
-        await revokeUnlessShared(this.#deps, replaced, previous.email, customerId);
+        await revokeUnlessShared(
+          this.#deps,
+          replaced,
+          { email: previous.email, clientId: previous.oauthClientId },
+          customerId,
+        );
       }
       return { customerId, email: connection.email, scopes: connection.tokens.scopes };
     });
@@ -111,7 +116,7 @@ export class ConfirmConnection {
     await revokeUnlessShared(
       this.#deps,
       granted.refreshToken ?? granted.accessToken,
-      granted.email,
+      { email: granted.email, clientId: granted.clientId },
       customerId,
     );
   }

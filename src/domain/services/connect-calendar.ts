@@ -103,7 +103,12 @@ export class ConnectCalendar {
       await this.#deps.vault.put(connection);
       if (previous !== null && !sameAccount(previous.email, connection.email)) {
         const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
-        await revokeUnlessShared(this.#deps, replaced, previous.email, customerId);
+        await revokeUnlessShared(
+          this.#deps,
+          replaced,
+          { email: previous.email, clientId: previous.oauthClientId },
+          customerId,
+        );
       }
       const { email, tokens } = connection;
       await this.#deps.notifications?.record({
@@ -123,7 +128,7 @@ export class ConnectCalendar {
     await revokeUnlessShared(
       this.#deps,
       granted.refreshToken ?? granted.accessToken,
-      granted.email,
+      { email: granted.email, clientId: granted.clientId },
       pending.customerId,
     );
     throw new DomainError(

@@ -47,7 +47,12 @@ export class DisconnectCalendar {
       if (connection !== null) {
         // Revoking the refresh token revokes the whole grant at Google: never another customer's.
         const token = connection.tokens.refreshToken ?? connection.tokens.accessToken;
-        outcome = await revokeUnlessShared(this.#deps, token, connection.email, customerId);
+        outcome = await revokeUnlessShared(
+          this.#deps,
+          token,
+          { email: connection.email, clientId: connection.oauthClientId },
+          customerId,
+        );
       }
       const deleted = await this.#deps.vault.delete(customerId);
       const occurredAt = this.#deps.clock?.now() ?? new Date();

@@ -2,6 +2,8 @@ import type { Interval } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { type TimeInput, toInstant } from "../event-times.ts";
 import { findFreeSlots, type WorkingHours } from "../free-slots.ts";
+import type { ApprovalAnswer } from "../ports/calendar-gateway.ts";
+import { approvalOf } from "./approval-of.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import { integerIn, invalidArgument, timeZoneOf } from "./calendar-inputs.ts";
 import { calendarIdsOf, checkWindow } from "./check-availability.ts";
@@ -29,6 +31,8 @@ export interface FindAvailableSlotsCommand {
   maxResults?: number;
   /** Calendars whose busy time counts; default ["primary"]. */
   calendarIds?: string[];
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
 
 export interface AvailableSlots {
@@ -75,6 +79,7 @@ export class FindAvailableSlots {
         timeMax,
         calendarIds,
         timeZone: zone,
+        ...approvalOf(customerId, command.approval),
       });
       const busy = calendarIds.flatMap((calendarId) => busyOf(answer, calendarId));
       const slots = findFreeSlots({

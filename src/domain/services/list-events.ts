@@ -1,6 +1,7 @@
 import type { CustomerId } from "../customer-id.ts";
 import { needsZone, type TimeInput, toInstant } from "../event-times.ts";
-import type { EventPage, EventQuery } from "../ports/calendar-gateway.ts";
+import type { ApprovalAnswer, EventPage, EventQuery } from "../ports/calendar-gateway.ts";
+import { approvalOf } from "./approval-of.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, integerIn, invalidArgument, optionalText, timeZoneOf } from "./calendar-inputs.ts";
 import { withAccessToken } from "./with-access-token.ts";
@@ -22,6 +23,8 @@ export interface ListEventsCommand {
    * read in the calendar's own zone.
    */
   timeZone?: string;
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
 
 /** Events in a window, recurring ones expanded. */
@@ -61,6 +64,7 @@ export class ListEvents {
         ...(maxResults === undefined ? {} : { maxResults }),
         ...(pageToken === undefined || pageToken === "" ? {} : { pageToken }),
         ...(timeZone === undefined ? {} : { timeZone }),
+        ...approvalOf(customerId, command.approval),
       };
       return this.#deps.calendar.listEvents(token.accessToken, calendarId, query);
     });

@@ -1,6 +1,8 @@
 import type { Attendee, CalendarEvent, SendUpdates } from "../calendar.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
+import type { ApprovalAnswer } from "../ports/calendar-gateway.ts";
+import { approvalOf } from "./approval-of.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import { calendarIdOf, invalidArgument, optional, requiredText, sendUpdatesOf } from "./calendar-inputs.ts";
 import { withAccessToken } from "./with-access-token.ts";
@@ -13,6 +15,8 @@ export interface RespondToInvitationCommand {
   /** Default "primary". */
   calendarId?: string;
   sendUpdates?: SendUpdates;
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
 
 /** The event as it stands after the answer, and the answer given. */
@@ -44,6 +48,7 @@ export class RespondToInvitation {
       throw invalidArgument("response", `must be one of ${RESPONSES.join(", ")}`);
     }
     const sendUpdates = sendUpdatesOf(command.sendUpdates);
+    const approval = approvalOf(customerId, command.approval);
     const { calendar, tokens } = this.#deps;
 
     return withAccessToken(tokens, customerId, async ({ accessToken, email }) => {
@@ -72,7 +77,7 @@ export class RespondToInvitation {
           calendarId,
           eventId,
           { attendees },
-          { etag: event.etag, ...optional("sendUpdates", sendUpdates) },
+          { etag: event.etag, ...optional("sendUpdates", sendUpdates), ...approval },
         );
       };
       // Others answering meanwhile change the etag; one fresh read and retry is enough.

@@ -10,8 +10,9 @@ import {
   type TimeInput,
   toInstant,
 } from "../event-times.ts";
-import type { CalendarGateway } from "../ports/calendar-gateway.ts";
+import type { ApprovalAnswer, CalendarGateway } from "../ports/calendar-gateway.ts";
 import { daysBetween, formatDate, formatInstant, type LocalDate } from "../zoned-time.ts";
+import { approvalOf } from "./approval-of.ts";
 import type { CalendarDeps } from "./calendar-deps.ts";
 import {
   attendeesOf,
@@ -45,6 +46,8 @@ export interface UpdateBookingCommand {
   sendUpdates?: SendUpdates;
   /** Move even if the new time overlaps busy time. Default false. */
   allowConflicts?: boolean;
+  /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
+  approval?: ApprovalAnswer;
 }
 
 /**
@@ -77,6 +80,7 @@ export class UpdateBooking {
       ...optional("location", optionalText("location", command.location, 1024)),
     };
     const sendUpdates = sendUpdatesOf(command.sendUpdates);
+    const approval = approvalOf(customerId, command.approval);
     const moving = startInput !== undefined || endInput !== undefined;
     if (!moving && attendees === undefined && Object.keys(fields).length === 0) {
       throw invalidArgument("eventId", "update needs at least one field to change");
@@ -115,6 +119,7 @@ export class UpdateBooking {
         const updated = await calendar.patchEvent(accessToken, calendarId, eventId, changes, {
           etag: existing.etag,
           ...optional("sendUpdates", sendUpdates),
+          ...approval,
         });
         return updated;
       }),

@@ -10,6 +10,7 @@ import { UpdateBooking } from "../../../src/domain/services/update-booking.ts";
 import type { AccessTokens } from "../../../src/domain/services/with-access-token.ts";
 import { at, interval } from "../../domain/calendar-fixtures.ts";
 import { FixedClock } from "../../fakes/fixed-clock.ts";
+import { InMemoryIdempotencyRecords } from "../../fakes/in-memory-idempotency-records.ts";
 import { ANA, calendarServer } from "./calendar-emulator-server.ts";
 
 /**
@@ -39,7 +40,7 @@ function world() {
     clock: new FixedClock("2026-04-01T00:00:00Z"),
   };
   return {
-    book: new BookEvent(deps),
+    book: new BookEvent({ ...deps, idempotency: new InMemoryIdempotencyRecords() }),
     update: new UpdateBooking(deps),
     cancel: new CancelBooking(deps),
     respond: new RespondToInvitation(deps),

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { parseTimeInput } from "../../../domain/event-times.ts";
 import type { WorkingHours } from "../../../domain/free-slots.ts";
-import { calendarIdArg, defineTool, type McpTool, TIME_FORMS, timeZoneArg } from "../tool-definition.ts";
+import {
+  approvalArg,
+  calendarIdArg,
+  defineTool,
+  type McpTool,
+  TIME_FORMS,
+  timeZoneArg,
+} from "../tool-definition.ts";
 import { busyOutput, toBusyOutput } from "./calendar-views.ts";
 
 /** When is the user busy, and when could a meeting fit. */
@@ -19,6 +26,7 @@ export const checkAvailability: McpTool = defineTool({
     time_max: z.string().describe(`Window end; same forms as time_min`),
     calendar_ids: z.array(calendarIdArg).optional().describe('Calendars to check, 1-50; default ["primary"]'),
     time_zone: timeZoneArg.optional(),
+    approval: approvalArg.optional(),
   }),
   output: z.object({
     time_min: z.string(),
@@ -39,6 +47,7 @@ export const checkAvailability: McpTool = defineTool({
       timeMax: parseTimeInput("time_max", args.time_max),
       calendarIds: args.calendar_ids,
       timeZone: args.time_zone,
+      approval: args.approval,
     });
     const zone = result.timeZone ?? undefined;
     const window = toBusyOutput({ start: result.timeMin, end: result.timeMax }, zone);
@@ -90,6 +99,7 @@ export const findAvailableSlots: McpTool = defineTool({
       .array(calendarIdArg)
       .optional()
       .describe('Calendars whose busy time counts; default ["primary"]'),
+    approval: approvalArg.optional(),
   }),
   output: z.object({
     time_zone: z.string(),
@@ -107,6 +117,7 @@ export const findAvailableSlots: McpTool = defineTool({
       workingHours: args.working_hours,
       maxResults: args.max_results,
       calendarIds: args.calendar_ids,
+      approval: args.approval,
     });
     const slots = result.slots.map((slot) => toBusyOutput(slot, result.timeZone));
     const first = slots[0];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseTimeInput } from "../../../domain/event-times.ts";
 import {
+  approvalArg,
   attendeesArg,
   calendarIdArg,
   defineTool,
@@ -19,6 +20,10 @@ import {
 
 /** Writing to the user's calendar: book, change, cancel, answer an invitation. */
 
+const APPROVAL_NOTE =
+  " Google may hold it for the user's approval (approval_required): ask the user, then call again with the " +
+  "same arguments plus approval.";
+
 export const createBooking: McpTool = defineTool({
   name: "create_booking",
   title: "Book an event",
@@ -26,7 +31,9 @@ export const createBooking: McpTool = defineTool({
     "Create an event in the user's calendar after checking the time is free; a clash fails with time_conflict " +
     "(listing the busy times) unless allow_conflicts is true. A recurring booking is checked on every " +
     "occurrence in its first 90 days (occurrences_checked says what was covered). Pass an idempotency_key " +
-    "so a retried call never books twice: a replay answers the same event with created false.",
+    "so a retried call never books twice: a replay answers the same event with created false (the same key " +
+    "with other arguments is idempotency_key_reused)." +
+    APPROVAL_NOTE,
   input: z.object({
     summary: z.string().describe("Title of the event"),
     start: z.string().describe(`Start; ${TIME_FORMS} for an all-day event`),
@@ -49,6 +56,7 @@ export const createBooking: McpTool = defineTool({
     add_meet_link: z.boolean().optional().describe("Attach a Google Meet link"),
     send_updates: sendUpdatesArg.optional(),
     recurrence: z.array(z.string()).optional().describe('RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]'),
+    approval: approvalArg.optional(),
   }),
   output: bookingOutput.extend({
     created: z.boolean().describe("False when an earlier call with the same idempotency_key made this event"),
@@ -77,6 +85,7 @@ export const createBooking: McpTool = defineTool({
       addMeetLink: args.add_meet_link,
       sendUpdates: args.send_updates,
       recurrence: args.recurrence,
+      approval: args.approval,
     });
     const { event } = booked;
     const created = booked.kind === "created";
@@ -105,7 +114,8 @@ export const updateBooking: McpTool = defineTool({
   description:
     "Change or reschedule an event: only the fields given change. A new start alone keeps the length; " +
     "a move into busy time fails with time_conflict unless allow_conflicts is true. If the event changed " +
-    "elsewhere meanwhile, precondition_failed: read it again and retry.",
+    "elsewhere meanwhile, precondition_failed (reason event_changed): read it again and retry." +
+    APPROVAL_NOTE,
   input: z.object({
     event_id: z.string().describe("The event to change"),
     calendar_id: calendarIdArg.optional(),
@@ -121,6 +131,7 @@ export const updateBooking: McpTool = defineTool({
       .boolean()
       .optional()
       .describe("Move even if the new time overlaps busy time; default false"),
+    approval: approvalArg.optional(),
   }),
   output: bookingOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -137,6 +148,7 @@ export const updateBooking: McpTool = defineTool({
       attendees: args.attendees,
       sendUpdates: args.send_updates,
       allowConflicts: args.allow_conflicts,
+      approval: args.approval,
     });
     return {
       data: toBookingOutput(updated),
@@ -148,11 +160,12 @@ export const updateBooking: McpTool = defineTool({
 export const cancelBooking: McpTool = defineTool({
   name: "cancel_booking",
   title: "Cancel a booking",
-  description: "Delete an event from the user's calendar (attendees are notified per send_updates).",
+  description: `Delete an event from the user's calendar (attendees are notified per send_updates).${APPROVAL_NOTE}`,
   input: z.object({
     event_id: z.string().describe("The event to cancel"),
     calendar_id: calendarIdArg.optional(),
     send_updates: sendUpdatesArg.optional(),
+    approval: approvalArg.optional(),
   }),
   output: z.object({ event_id: z.string(), calendar_id: z.string(), status: z.literal("cancelled") }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -161,6 +174,7 @@ export const cancelBooking: McpTool = defineTool({
       eventId: args.event_id,
       calendarId: args.calendar_id,
       sendUpdates: args.send_updates,
+      approval: args.approval,
     });
     return {
       data: { event_id: cancelled.eventId, calendar_id: cancelled.calendarId, status: "cancelled" as const },
@@ -172,12 +186,13 @@ export const cancelBooking: McpTool = defineTool({
 export const respondToInvitation: McpTool = defineTool({
   name: "respond_to_invitation",
   title: "Answer an invitation",
-  description: "Accept, decline or tentatively accept an event the user is invited to.",
+  description: `Accept, decline or tentatively accept an event the user is invited to.${APPROVAL_NOTE}`,
   input: z.object({
     event_id: z.string().describe("The event the user is invited to"),
     response: z.enum(["accepted", "declined", "tentative"]).describe("The user's answer"),
     calendar_id: calendarIdArg.optional(),
     send_updates: sendUpdatesArg.optional().describe("Whom Google emails about the answer"),
+    approval: approvalArg.optional(),
   }),
   output: z.object({
     event_id: z.string(),
@@ -194,6 +209,7 @@ export const respondToInvitation: McpTool = defineTool({
       response: args.response,
       calendarId: args.calendar_id,
       sendUpdates: args.send_updates,
+      approval: args.approval,
     });
     const { event } = answered;
     return {

@@ -61,6 +61,10 @@ export const disconnectCalendar: McpTool = defineTool({
     customer_id: z.string(),
     revoked: z.boolean().describe("Google confirmed the grant is revoked"),
     was_connected: z.boolean().describe("A connection existed and was removed"),
+    reason: z
+      .literal("shared_with_other_customers")
+      .optional()
+      .describe("Why the grant was kept at Google: another customer of this server holds the same grant"),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(services, customerId) {
@@ -71,8 +75,13 @@ export const disconnectCalendar: McpTool = defineTool({
         customer_id: customerId,
         revoked: result.revoked,
         was_connected: result.deleted,
+        ...(result.keptReason === undefined ? {} : { reason: result.keptReason }),
       },
-      summary: result.deleted ? "Google Calendar disconnected." : "No Google Calendar was connected.",
+      summary: !result.deleted
+        ? "No Google Calendar was connected."
+        : result.keptReason === undefined
+          ? "Google Calendar disconnected."
+          : "Google Calendar disconnected here; the Google grant was kept because another customer of this server uses the same Google account.",
     };
   },
 });

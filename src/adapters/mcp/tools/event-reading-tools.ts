@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { parseTimeInput } from "../../../domain/event-times.ts";
-import { calendarIdArg, defineTool, type McpTool, TIME_FORMS, timeZoneArg } from "../tool-definition.ts";
+import {
+  approvalArg,
+  calendarIdArg,
+  defineTool,
+  type McpTool,
+  TIME_FORMS,
+  timeZoneArg,
+} from "../tool-definition.ts";
 import {
   calendarOutput,
   describeTime,
@@ -47,6 +54,7 @@ export const listEvents: McpTool = defineTool({
     max_results: z.number().int().optional().describe("1-2500 events per page; default 250"),
     page_token: z.string().optional().describe("next_page_token of a previous answer, for the next page"),
     time_zone: timeZoneArg.optional(),
+    approval: approvalArg.optional(),
   }),
   output: z.object({
     events: z.array(eventOutput),
@@ -65,6 +73,7 @@ export const listEvents: McpTool = defineTool({
       maxResults: args.max_results,
       pageToken: args.page_token,
       timeZone: args.time_zone,
+      approval: args.approval,
     });
     const first = page.events[0];
     return {
@@ -84,6 +93,7 @@ export const getEvent: McpTool = defineTool({
   input: z.object({
     event_id: z.string().describe("The event's id, from list_events or a booking"),
     calendar_id: calendarIdArg.optional(),
+    approval: approvalArg.optional(),
   }),
   output: eventOutput,
   annotations: READ_ONLY,
@@ -91,6 +101,7 @@ export const getEvent: McpTool = defineTool({
     const event = await services.getEvent.execute(customerId, {
       eventId: args.event_id,
       calendarId: args.calendar_id,
+      approval: args.approval,
     });
     return {
       data: toEventOutput(event),
