@@ -79,6 +79,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
         services,
         logger,
         allowedOrigins: config.server.allowedOrigins,
+        baseUrl: config.server.baseUrl,
         onToolCall: metrics.onToolCall,
         // Wall time, like the timeouts: budgets are about real load, not the (testable) domain clock.
         customerLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerCustomer }),
