@@ -148,7 +148,7 @@ export function toJsonRpcError(error: DomainError): {
  * a tool's argument of the same meaning is its snake_case (`time_max`, `calendar_ids[1]`).
  */
 const COMMAND_FIELD =
-  /\b(?:calendarIds?|timeZone|timeMin|timeMax|eventId|durationMinutes|maxResults|pageToken|workingHours|idempotencyKey|sendUpdates|allowConflicts|addMeetLink)\b/g;
+  /\b(?:calendarIds?|timeZone|timeMin|timeMax|eventId|durationMinutes|maxResults|pageToken|workingHours|idempotencyKey|sendUpdates|allowConflicts|allowPast|addMeetLink)\b/g;
 
 function argumentNames(text: string): string {
   return text.replace(COMMAND_FIELD, (name) =>

@@ -17,6 +17,7 @@ import {
 } from "./calendar-inputs.ts";
 import { MAX_FREE_BUSY_DAYS } from "./check-availability.ts";
 import { busyOf, overlapping, timeConflict } from "./conflicts.ts";
+import { refusePastStart } from "./past-start.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
 export interface BookEventCommand {
@@ -35,6 +36,8 @@ export interface BookEventCommand {
   idempotencyKey?: string;
   /** Book even if the time overlaps busy time. Default false. */
   allowConflicts?: boolean;
+  /** Book even if it starts in the past. Default false: a past start is refused. */
+  allowPast?: boolean;
   addMeetLink?: boolean;
   sendUpdates?: SendUpdates;
   /** RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]. */
@@ -66,9 +69,9 @@ export interface OccurrencesChecked {
  * insert); a replayed idempotency key is recognised by the id it derives.
  */
 export class BookEvent {
-  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">;
+  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock">;
 
-  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">) {
+  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock">) {
     this.#deps = deps;
   }
 
@@ -102,6 +105,13 @@ export class BookEvent {
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
         const span = parseEventSpan(startInput, endInput, zone);
+        if (command.allowPast !== true) {
+          await refusePastStart(
+            span,
+            this.#deps.clock.now(),
+            async () => zone ?? calendar.getTimeZone(accessToken, calendarId),
+          );
+        }
         const checkConflicts = command.allowConflicts !== true;
         const series =
           !checkConflicts || recurrence === undefined || zone === undefined

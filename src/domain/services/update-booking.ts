@@ -25,6 +25,7 @@ import {
 } from "./calendar-inputs.ts";
 import { timeConflict } from "./conflicts.ts";
 import { busyExcept } from "./event-conflicts.ts";
+import { refusePastStart } from "./past-start.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
 export interface UpdateBookingCommand {
@@ -45,6 +46,8 @@ export interface UpdateBookingCommand {
   sendUpdates?: SendUpdates;
   /** Move even if the new time overlaps busy time. Default false. */
   allowConflicts?: boolean;
+  /** Move even to a start in the past. Default false: a past start is refused. */
+  allowPast?: boolean;
 }
 
 /**
@@ -52,9 +55,9 @@ export interface UpdateBookingCommand {
  * made meanwhile elsewhere surfaces as `precondition_failed` instead of being overwritten.
  */
 export class UpdateBooking {
-  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">;
+  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock">;
 
-  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">) {
+  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock">) {
     this.#deps = deps;
   }
 
@@ -98,6 +101,10 @@ export class UpdateBooking {
           // The event keeps the zone it was shown in unless the caller names another.
           const zone = timeZone ?? eventZone ?? (needed ? await calendarZone() : undefined);
           const span = newSpan(existing, startInput, endInput, zone);
+          // Only a new start can be in the past: changing just the end of a running event is fine.
+          if (startInput !== undefined && command.allowPast !== true) {
+            await refusePastStart(span, this.#deps.clock.now(), async () => zone ?? calendarZone());
+          }
           if (command.allowConflicts !== true) {
             const busy = await busyExcept(
               calendar,

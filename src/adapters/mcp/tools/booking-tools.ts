@@ -46,6 +46,10 @@ export const createBooking: McpTool = defineTool({
       .boolean()
       .optional()
       .describe("Book even if the time overlaps busy time; default false"),
+    allow_past: z
+      .boolean()
+      .optional()
+      .describe("Book even if it starts in the past; default false (a past start is refused)"),
     add_meet_link: z.boolean().optional().describe("Attach a Google Meet link"),
     send_updates: sendUpdatesArg.optional(),
     recurrence: z.array(z.string()).optional().describe('RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]'),
@@ -74,6 +78,7 @@ export const createBooking: McpTool = defineTool({
       calendarId: args.calendar_id,
       idempotencyKey: args.idempotency_key,
       allowConflicts: args.allow_conflicts,
+      allowPast: args.allow_past,
       addMeetLink: args.add_meet_link,
       sendUpdates: args.send_updates,
       recurrence: args.recurrence,
@@ -121,6 +126,10 @@ export const updateBooking: McpTool = defineTool({
       .boolean()
       .optional()
       .describe("Move even if the new time overlaps busy time; default false"),
+    allow_past: z
+      .boolean()
+      .optional()
+      .describe("Move even to a start in the past; default false (a past start is refused)"),
   }),
   output: bookingOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -137,6 +146,7 @@ export const updateBooking: McpTool = defineTool({
       attendees: args.attendees,
       sendUpdates: args.send_updates,
       allowConflicts: args.allow_conflicts,
+      allowPast: args.allow_past,
     });
     return {
       data: toBookingOutput(updated),
