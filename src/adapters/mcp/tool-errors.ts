@@ -158,15 +158,22 @@ function argumentNames(text: string): string {
 
 /** The domain's message, in the words of the tools' arguments, with what the model can do about it. */
 function inMcpWords(error: DomainError): string {
-  if (error.code === "invalid_argument") return argumentNames(error.message);
+  if (error.code === "invalid_argument" && !fromArguments(error)) return argumentNames(error.message);
   if (error.code === "time_conflict") return `${error.message}; pick another time or pass allow_conflicts`;
   return error.message;
 }
 
 function detailsInMcpWords(error: DomainError): Record<string, unknown> {
   const field = error.details.field;
-  if (error.code !== "invalid_argument" || typeof field !== "string") return error.details;
+  if (error.code !== "invalid_argument" || typeof field !== "string" || fromArguments(error)) {
+    return error.details;
+  }
   return { ...error.details, field: argumentNames(field) };
+}
+
+/** Raised on the arguments as written (argument-issues.ts): their names are the tool's already. */
+function fromArguments(error: DomainError): boolean {
+  return Array.isArray(error.details.issues);
 }
 
 async function freshConsentLink(

@@ -44,7 +44,7 @@ export const listEvents: McpTool = defineTool({
       .string()
       .optional()
       .describe("Free text matched against summary, description, location, attendees"),
-    max_results: z.number().int().optional().describe("1-2500 events per page; default 250"),
+    max_results: z.number().int().min(1).max(2500).optional().describe("1-2500 events per page; default 250"),
     page_token: z.string().optional().describe("next_page_token of a previous answer, for the next page"),
     time_zone: timeZoneArg.optional(),
   }),

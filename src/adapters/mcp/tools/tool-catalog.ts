@@ -41,7 +41,8 @@ function describeTool(tool: McpTool): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: z.toJSONSchema(z.object({ customer_id: customerIdArg, ...tool.input.shape }), {
+    // additionalProperties: false, as enforced: an unknown argument is refused (argument-issues.ts).
+    inputSchema: z.toJSONSchema(z.strictObject({ customer_id: customerIdArg, ...tool.input.shape }), {
       target: "draft-7",
       io: "input",
     }) as Tool["inputSchema"],
