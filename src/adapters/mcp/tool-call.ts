@@ -1,4 +1,4 @@
-import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
 import type { CustomerId } from "../../domain/customer-id.ts";
@@ -8,7 +8,7 @@ import type { RateLimiter } from "../shared/rate-limiter.ts";
 import { invalidArguments, readableIssue, unknownArguments } from "./argument-issues.ts";
 import { customerFor, type McpCaller } from "./mcp-caller.ts";
 import type { McpServices, McpTool } from "./tool-definition.ts";
-import { toToolError } from "./tool-errors.ts";
+import { ProtocolFault, toToolError } from "./tool-errors.ts";
 import { TOOLS } from "./tools/tool-catalog.ts";
 
 export interface ToolCallDeps {
@@ -60,7 +60,7 @@ export async function callTool(
   caller: McpCaller,
 ): Promise<CallToolResult> {
   const tool = TOOLS_BY_NAME.get(params.name);
-  if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+  if (tool === undefined) throw new ProtocolFault(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
   return checkedOutput(tool, await runTool(tool, deps, caller, params.arguments ?? {}));
 }
 

@@ -1,4 +1,4 @@
-import { type CallToolResult, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import { type DomainError, type DomainErrorCode, isDomainError } from "../../domain/errors.ts";
@@ -128,6 +128,17 @@ export async function toToolError(error: unknown, context: ToolErrorContext): Pr
       isError: true,
     },
   };
+}
+
+/**
+ * A JSON-RPC error thrown from a request handler, its message as written: McpError prefixes
+ * "MCP error <code>: " to its message, and a client prefixes its own again on receipt.
+ */
+export class ProtocolFault extends McpError {
+  constructor(code: number, message: string) {
+    super(code, message);
+    this.message = message;
+  }
 }
 
 /** A JSON-RPC error object for a protocol fault (the backend's, not the model's). */
