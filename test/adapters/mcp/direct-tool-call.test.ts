@@ -137,9 +137,10 @@ describe("tools/call on the direct path answers as the SDK does", () => {
             start_date: "2026-01-19",
           }),
           (body) => {
-            const error = (body.result?.structuredContent as { error: { issues: { field: string }[] } })
-              .error;
-            expect(error.error?.issues.map((issue) => issue.field)).toEqual(["timezone", "start_date"]);
+            const answer = (body.result?.structuredContent ?? {}) as {
+              error?: { issues: { field: string }[] };
+            };
+            expect(answer.error?.issues.map((issue) => issue.field)).toEqual(["timezone", "start_date"]);
             expect(body.result?.content[0]?.text).toContain("did you mean time_zone?");
           },
         ],
