@@ -24,6 +24,7 @@ import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
 import { ConnectCalendar } from "../domain/services/connect-calendar.ts";
+import { GetCurrentTime } from "../domain/services/current-time.ts";
 import { DisconnectCalendar } from "../domain/services/disconnect-calendar.ts";
 import { FindAvailableSlots } from "../domain/services/find-available-slots.ts";
 import { GetConnectionStatus } from "../domain/services/get-connection-status.ts";
@@ -151,6 +152,7 @@ export function composeServices(
     updateBooking: new UpdateBooking(calendarDeps),
     cancelBooking: new CancelBooking(calendarDeps),
     respondToInvitation: new RespondToInvitation(calendarDeps),
+    currentTime: new GetCurrentTime(calendarDeps),
   };
 }
 

@@ -9,6 +9,7 @@ import { ANONYMOUS_CALLER, type McpCaller } from "../../../src/adapters/mcp/mcp-
 import { createMcpServer, type McpServerDeps } from "../../../src/adapters/mcp/mcp-server-factory.ts";
 import type { McpServices } from "../../../src/adapters/mcp/tool-definition.ts";
 import { ConnectCalendar } from "../../../src/domain/services/connect-calendar.ts";
+import { GetCurrentTime } from "../../../src/domain/services/current-time.ts";
 import { DisconnectCalendar } from "../../../src/domain/services/disconnect-calendar.ts";
 import { GetConnectionStatus } from "../../../src/domain/services/get-connection-status.ts";
 import { calendarWorld } from "../../domain/calendar-fixtures.ts";
@@ -35,6 +36,7 @@ export async function mcpWorld() {
     updateBooking: world.update,
     cancelBooking: world.cancel,
     respondToInvitation: world.respond,
+    currentTime: new GetCurrentTime(world),
   };
   const logger = new MemoryLogger();
   const toolCalls: { tool: string; outcome: string }[] = [];
