@@ -21,8 +21,8 @@ export const API_KEY = "mcp-test-api-key-0123456789";
  * The MCP surface over in-memory fakes: customer "user-123" is connected (calendar in Madrid,
  * clock at 2026-01-15T10:00Z), anyone else is not. `toolCalls` records the metrics hook.
  */
-export async function mcpWorld() {
-  const world = await calendarWorld();
+export async function mcpWorld(options: Parameters<typeof calendarWorld>[0] = {}) {
+  const world = await calendarWorld(options);
   const services: McpServices = {
     connect: new ConnectCalendar(world),
     status: new GetConnectionStatus(world),

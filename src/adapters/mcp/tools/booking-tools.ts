@@ -13,6 +13,7 @@ import {
   bookingOutput,
   describeTime,
   eventTimeOutput,
+  shownZone,
   toBookingOutput,
   toEventTimeOutput,
 } from "./calendar-views.ts";
@@ -84,6 +85,7 @@ export const createBooking: McpTool = defineTool({
       recurrence: args.recurrence,
     });
     const { event } = booked;
+    const zone = shownZone(args.time_zone);
     const created = booked.kind === "created";
     const verb = created ? "Booked" : "Already booked earlier (same idempotency_key)";
     const checked = booked.kind === "created" ? booked.occurrencesChecked : undefined;
@@ -95,11 +97,11 @@ export const createBooking: McpTool = defineTool({
           : ` ${checked.count} occurrence(s) checked: no conflicts. ${checked.note ?? "The rest were not checked"}.`;
     return {
       data: {
-        ...toBookingOutput(event),
+        ...toBookingOutput(event, zone),
         created,
         ...(checked === undefined ? {} : { occurrences_checked: checked }),
       },
-      summary: `${verb}: "${event.summary ?? args.summary}" from ${describeTime(event.start)} to ${describeTime(event.end)}.${coverage}`,
+      summary: `${verb}: "${event.summary ?? args.summary}" from ${describeTime(event.start, zone)} to ${describeTime(event.end, zone)}.${coverage}`,
     };
   },
 });
@@ -148,9 +150,10 @@ export const updateBooking: McpTool = defineTool({
       allowConflicts: args.allow_conflicts,
       allowPast: args.allow_past,
     });
+    const zone = shownZone(args.time_zone);
     return {
-      data: toBookingOutput(updated),
-      summary: `Updated "${updated.summary ?? "(no title)"}": now ${describeTime(updated.start)} to ${describeTime(updated.end)}.`,
+      data: toBookingOutput(updated, zone),
+      summary: `Updated "${updated.summary ?? "(no title)"}": now ${describeTime(updated.start, zone)} to ${describeTime(updated.end, zone)}.`,
     };
   },
 });

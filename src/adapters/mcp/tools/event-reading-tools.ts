@@ -5,6 +5,7 @@ import {
   calendarOutput,
   describeTime,
   eventOutput,
+  shownZone,
   toCalendarOutput,
   toEventOutput,
 } from "./calendar-views.ts";
@@ -67,12 +68,16 @@ export const listEvents: McpTool = defineTool({
       timeZone: args.time_zone,
     });
     const first = page.events[0];
+    const zone = shownZone(args.time_zone);
     return {
-      data: { events: page.events.map(toEventOutput), next_page_token: page.nextPageToken },
+      data: {
+        events: page.events.map((event) => toEventOutput(event, zone)),
+        next_page_token: page.nextPageToken,
+      },
       summary:
         page.events.length === 0
           ? "No events in that window."
-          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start)}${page.nextPageToken === null ? "" : "; more pages follow"}.`,
+          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start, zone)}${page.nextPageToken === null ? "" : "; more pages follow"}.`,
     };
   },
 });
@@ -84,17 +89,20 @@ export const getEvent: McpTool = defineTool({
   input: z.object({
     event_id: z.string().describe("The event's id, from list_events or a booking"),
     calendar_id: calendarIdArg.optional(),
+    time_zone: timeZoneArg.optional().describe("IANA zone to write the times in; default: the event's own"),
   }),
   output: eventOutput,
   annotations: READ_ONLY,
   async run(services, customerId, args) {
+    // Checked before Google is asked: a bad zone costs no request.
+    const zone = shownZone(args.time_zone);
     const event = await services.getEvent.execute(customerId, {
       eventId: args.event_id,
       calendarId: args.calendar_id,
     });
     return {
-      data: toEventOutput(event),
-      summary: `"${event.summary ?? "(no title)"}" from ${describeTime(event.start)} to ${describeTime(event.end)} (${event.status}).`,
+      data: toEventOutput(event, zone),
+      summary: `"${event.summary ?? "(no title)"}" from ${describeTime(event.start, zone)} to ${describeTime(event.end, zone)} (${event.status}).`,
     };
   },
 });
