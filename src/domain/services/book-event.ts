@@ -16,7 +16,7 @@ import {
   timeZoneOf,
 } from "./calendar-inputs.ts";
 import { MAX_FREE_BUSY_DAYS } from "./check-availability.ts";
-import { busyOf, overlapping, timeConflict } from "./conflicts.ts";
+import { busyOf, conflictWindow, overlapping, timeConflict } from "./conflicts.ts";
 import { refusePastStart } from "./past-start.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
@@ -125,7 +125,8 @@ export class BookEvent {
             const earlier =
               eventId === undefined ? null : await this.#earlier(accessToken, calendarId, eventId);
             if (earlier !== null) return { kind: "replayed", event: earlier };
-            throw timeConflict(conflicts, zone);
+            // Busy time is listed in the calendar's zone when the caller named none.
+            throw timeConflict(conflicts, zone ?? (await calendar.getTimeZone(accessToken, calendarId)));
           }
         }
         try {
@@ -159,9 +160,14 @@ export class BookEvent {
   ): Promise<Interval[]> {
     // Every occurrence excluded (EXDATE on all of them): nothing can clash.
     if (occurrences.length === 0) return [];
+    const window = conflictWindow(
+      new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
+      new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+      MAX_FREE_BUSY_DAYS,
+    );
     const answer = await this.#deps.calendar.freeBusy(accessToken, {
-      timeMin: new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
-      timeMax: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+      timeMin: window.start,
+      timeMax: window.end,
       calendarIds: [calendarId],
       ...(zone === undefined ? {} : { timeZone: zone }),
     });

@@ -114,7 +114,7 @@ export class UpdateBooking {
               eventId,
               calendarZone,
             );
-            if (busy.length > 0) throw timeConflict(busy, zone);
+            if (busy.length > 0) throw timeConflict(busy, zone ?? (await calendarZone()));
           }
           changes.start = span.start;
           changes.end = span.end;

@@ -35,6 +35,33 @@ describe("every time is written in the zone shown beside it", () => {
     expect(moved.start).toEqual({ date_time: "2026-01-23T18:00:00+01:00", time_zone: "Europe/Madrid" });
   });
 
+  test("time_conflict lists whole busy blocks in the zone asked for, else the calendar's", async () => {
+    const { world, call } = await samsWorld();
+    world.calendar.seedEvent("primary", {
+      start: { dateTime: "2026-01-23T10:00:00-05:00" },
+      end: { dateTime: "2026-01-23T13:00:00-05:00" },
+    });
+    const utc = errorOf(
+      await call("create_booking", {
+        summary: "Call",
+        start: "2026-01-23T16:00:00Z",
+        end: "2026-01-23T16:30:00Z",
+      }),
+    );
+    expect(utc.conflicts).toEqual([{ start: "2026-01-23T10:00:00-05:00", end: "2026-01-23T13:00:00-05:00" }]);
+    const madrid = errorOf(
+      await call("create_booking", {
+        summary: "Call",
+        start: "2026-01-23T17:00",
+        end: "2026-01-23T17:30",
+        time_zone: "Europe/Madrid",
+      }),
+    );
+    expect(madrid.conflicts).toEqual([
+      { start: "2026-01-23T16:00:00+01:00", end: "2026-01-23T19:00:00+01:00" },
+    ]);
+  });
+
   test("a bad time_zone on get_event costs no Google request", async () => {
     const { world, call } = await samsWorld();
     const error = errorOf(await call("get_event", { event_id: "x", time_zone: "Nowhere/City" }));
