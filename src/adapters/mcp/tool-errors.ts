@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import { type DomainError, type DomainErrorCode, isDomainError } from "../../domain/errors.ts";
 import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
+import { plainOperations } from "./plain-operations.ts";
 
 /**
  * The one mapping from domain errors to what the MCP surface answers.
@@ -169,9 +170,10 @@ function argumentNames(text: string): string {
 
 /** The domain's message, in the words of the tools' arguments, with what the model can do about it. */
 function inMcpWords(error: DomainError): string {
-  if (error.code === "invalid_argument" && !fromArguments(error)) return argumentNames(error.message);
+  if (error.code === "invalid_argument" && !fromArguments(error))
+    return argumentNames(plainOperations(error.message));
   if (error.code === "time_conflict") return `${error.message}; pick another time or pass allow_conflicts`;
-  return error.message;
+  return plainOperations(error.message);
 }
 
 function detailsInMcpWords(error: DomainError): Record<string, unknown> {
