@@ -105,6 +105,8 @@ describe("what the model reads, through the official SDK client", () => {
     expect(wrong.message).toContain("duration_minutes must be at least 5");
     expect(wrong.message).toContain("max_results must be an integer, not a number with a fraction");
     expect(wrong.message).not.toContain("Invalid input");
+    const nothing = await errorOf("update_booking", { event_id: "any" });
+    expect(nothing.message).toStartWith("Nothing to change: give at least one of summary, start");
     const gone = await errorOf("get_event", { event_id: "no-such-event" });
     expect(gone.code).toBe("not_found");
     expect(gone.message).not.toContain("events.get");

@@ -82,7 +82,11 @@ export class UpdateBooking {
     const sendUpdates = sendUpdatesOf(command.sendUpdates);
     const moving = startInput !== undefined || endInput !== undefined;
     if (!moving && attendees === undefined && Object.keys(fields).length === 0) {
-      throw invalidArgument("eventId", "update needs at least one field to change");
+      throw new DomainError(
+        "invalid_argument",
+        "Nothing to change: give at least one of summary, start, end, description, location, attendees",
+        { details: { field: "eventId" } },
+      );
     }
     const { calendar, lock, tokens } = this.#deps;
 

@@ -27,7 +27,8 @@ export const createBooking: McpTool = defineTool({
     "Create an event in the user's calendar after checking the time is free; a clash fails with time_conflict " +
     "(listing the busy times) unless allow_conflicts is true. A recurring booking is checked on every " +
     "occurrence in its first 90 days (occurrences_checked says what was covered). Pass an idempotency_key " +
-    "so a retried call never books twice: a replay answers the same event with created false.",
+    "so a retried call never books twice: a replay answers the same event with created false. " +
+    "A start in the past is refused unless allow_past is true: call current_time to know today's date.",
   input: z.object({
     summary: z.string().describe("Title of the event"),
     start: z.string().describe(`Start; ${TIME_FORMS} for an all-day event`),
@@ -112,7 +113,8 @@ export const updateBooking: McpTool = defineTool({
   description:
     "Change or reschedule an event: only the fields given change. A new start alone keeps the length; " +
     "a move into busy time fails with time_conflict unless allow_conflicts is true. If the event changed " +
-    "elsewhere meanwhile, precondition_failed: read it again and retry.",
+    "elsewhere meanwhile, precondition_failed: read it again and retry. A new start in the past is refused " +
+    "unless allow_past is true.",
   input: z.object({
     event_id: z.string().describe("The event to change"),
     calendar_id: calendarIdArg.optional(),
