@@ -78,6 +78,10 @@ describe("what the model reads, through the official SDK client", () => {
     expect(listed.code).toBe("invalid_argument");
     expect(listed.message).toContain("timezone is not an argument of this tool; did you mean time_zone?");
     expect(listed.message).toContain("start_date is not an argument of this tool; did you mean time_min?");
+    // Said once in the text: the JSON after it carries the facts, not the same sentences again.
+    const text = (await call("list_events", { timezone: "Europe/Madrid" })).content[0]?.text ?? "";
+    expect(text.split("did you mean time_zone?")).toHaveLength(2);
+    expect(text).toContain('"code":"invalid_argument"');
     const moved = await errorOf("update_booking", { event_id: "x", new_start: `${DAY}T18:00` });
     expect(moved.message).toContain("did you mean start?");
   });

@@ -119,12 +119,14 @@ export async function toToolError(error: unknown, context: ToolErrorContext): Pr
     Object.assign(body, await freshConsentLink(context.connect, context.customerId));
   }
   const text = [message, ...hints(body)].join("\n");
+  // The text repeats neither the message nor the issues it already lists: only the facts beside it.
+  const { message: _said, issues: _listed, ...facts } = body;
   return {
     code,
     internal,
     // In the key order the SDK's result schema gives it, so both paths of /mcp write the same bytes.
     result: {
-      content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: body })}` }],
+      content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: facts })}` }],
       structuredContent: { error: body },
       isError: true,
     },
