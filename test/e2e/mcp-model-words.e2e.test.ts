@@ -82,6 +82,13 @@ describe("what the model reads, through the official SDK client", () => {
     const text = (await call("list_events", { timezone: "Europe/Madrid" })).content[0]?.text ?? "";
     expect(text.split("did you mean time_zone?")).toHaveLength(2);
     expect(text).toContain('"code":"invalid_argument"');
+    const nested = await errorOf("find_available_slots", {
+      time_min: DAY,
+      time_max: DAY,
+      duration_minutes: 30,
+      working_hours: { start: "09:00", dayz: [1] },
+    });
+    expect(nested.message).toContain("working_hours does not take dayz");
     const moved = await errorOf("update_booking", { event_id: "x", new_start: `${DAY}T18:00` });
     expect(moved.message).toContain("did you mean start?");
   });

@@ -100,6 +100,8 @@ function complaint(issue: z.core.$ZodIssue, value: unknown): string {
       return `must be ${bound("at least", issue.minimum, issue.origin)}`;
     case "too_big":
       return `must be ${bound("at most", issue.maximum, issue.origin)}`;
+    case "unrecognized_keys":
+      return `does not take ${issue.keys.join(", ")}`;
     case "invalid_format":
       return `must be a valid ${issue.format}`;
     default:

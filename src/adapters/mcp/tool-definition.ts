@@ -103,7 +103,8 @@ export const sendUpdatesArg = z
 
 export const attendeesArg = z
   .array(
-    z.object({
+    // Strict, like every tool's arguments: a misspelt "optinal" is refused, not ignored.
+    z.strictObject({
       email: z.string().describe("Attendee's email address"),
       optional: z.boolean().optional().describe("Attendance is optional"),
     }),

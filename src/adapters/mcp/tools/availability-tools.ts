@@ -75,7 +75,7 @@ export const findAvailableSlots: McpTool = defineTool({
       .optional()
       .describe("IANA zone working hours are read in; default: the calendar's"),
     working_hours: z
-      .object({
+      .strictObject({
         start: z.string().optional().describe('"HH:MM", default "09:00"'),
         end: z.string().optional().describe('"HH:MM" up to "24:00", default "17:00"'),
         days: z
