@@ -30,6 +30,7 @@ import { CancelBooking } from "../domain/services/cancel-booking.ts";
 import { CheckAvailability } from "../domain/services/check-availability.ts";
 import { ConfirmConnection } from "../domain/services/confirm-connection.ts";
 import { ConnectCalendar } from "../domain/services/connect-calendar.ts";
+import { GetCurrentTime } from "../domain/services/current-time.ts";
 import { DisconnectCalendar } from "../domain/services/disconnect-calendar.ts";
 import { FindAvailableSlots } from "../domain/services/find-available-slots.ts";
 import { GetConnectionStatus } from "../domain/services/get-connection-status.ts";
@@ -111,6 +112,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
         services,
         logger,
         allowedOrigins: config.server.allowedOrigins,
+        baseUrl: config.server.baseUrl,
         onToolCall: metrics.onToolCall,
         // Wall time, like the timeouts: budgets are about real load, not the (testable) domain clock.
         customerLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerCustomer }),
@@ -237,6 +239,7 @@ export function composeServices(
     updateBooking: new UpdateBooking(calendarDeps),
     cancelBooking: new CancelBooking(calendarDeps),
     respondToInvitation: new RespondToInvitation(calendarDeps),
+    currentTime: new GetCurrentTime(calendarDeps),
   };
 }
 

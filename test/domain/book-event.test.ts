@@ -71,9 +71,9 @@ describe("BookEvent", () => {
     expect(trip.event).toMatchObject({ start: { date: "2026-03-10" }, end: { date: "2026-03-12" } });
     const conflict = await rejection(book.execute(CUSTOMER, { summary: "Meeting", ...SLOT }));
     expect((conflict as DomainError).code).toBe("time_conflict");
-    // Like Google's freeBusy, busy time is reported clipped to the window asked about.
+    // The whole busy block, not the sliver inside the booking, in the calendar's zone.
     expect((conflict as DomainError).details.conflicts).toEqual([
-      { start: "2026-03-10T14:00:00Z", end: "2026-03-10T15:00:00Z" },
+      { start: "2026-03-10T00:00:00+01:00", end: "2026-03-12T00:00:00+01:00" },
     ]);
     // The trip ends at midnight Madrid time on the 12th (exclusive end date).
     const late = { start: at("2026-03-11T23:30:00+01:00"), end: at("2026-03-12T00:30:00+01:00") };
@@ -93,7 +93,7 @@ describe("BookEvent", () => {
     )) as DomainError;
     expect(error.code).toBe("time_conflict");
     expect(error.details.conflicts).toEqual([
-      { start: "2026-03-10T15:30:00+01:00", end: "2026-03-10T16:00:00+01:00" },
+      { start: "2026-03-10T15:30:00+01:00", end: "2026-03-10T17:00:00+01:00" },
     ]);
     expect(calendar.callCount("insertEvent")).toBe(0);
   });

@@ -284,6 +284,7 @@ describe("MCP booking end to end, real server against the Google emulator", () =
       "check_availability",
       "connect_calendar",
       "create_booking",
+      "current_time",
       "disconnect_calendar",
       "find_available_slots",
       "get_event",

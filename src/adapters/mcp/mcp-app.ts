@@ -8,10 +8,13 @@ import { answerToolCallDirectly } from "./direct-tool-call.ts";
 import { type JsonRpcErrorResponse, rpcError, takeIn } from "./json-rpc-intake.ts";
 import { callerOf } from "./mcp-caller.ts";
 import { createMcpServer, type McpServerDeps } from "./mcp-server-factory.ts";
+import { originPolicy } from "./origin-guard.ts";
 
 export interface McpAppDeps extends McpServerDeps {
   /** Browser origins allowed to call; a request with any other Origin header is refused (DNS rebinding). */
   allowedOrigins: string[];
+  /** The server's public base URL: on loopback, the loopback names are allowed without configuration. */
+  baseUrl?: string;
   /** Requests per API key (CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY); over budget is HTTP 429. */
   apiKeyLimiter?: RateLimiter;
 }
@@ -33,16 +36,11 @@ const TRANSPORT_ERROR = -32000;
  */
 export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const allowedOrigins = new Set(deps.allowedOrigins);
+  const origins = originPolicy(deps.baseUrl, deps.allowedOrigins);
 
   app.use("*", async function mcpOriginGuard(c, next) {
-    const origin = c.req.header("origin");
-    if (origin !== undefined && !allowedOrigins.has(origin)) {
-      return c.json(
-        rpcError(null, TRANSPORT_ERROR, "Forbidden: this Origin may not call the MCP endpoint"),
-        403,
-      );
-    }
+    const refusal = origins.refusal(c.req.header("host"), c.req.header("origin"));
+    if (refusal !== null) return c.json(rpcError(null, TRANSPORT_ERROR, refusal), 403);
     await next();
   });
 

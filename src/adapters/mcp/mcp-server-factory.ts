@@ -14,7 +14,8 @@ const INSTRUCTIONS =
   "are talking to, exactly as the conversation gives it; never another user's. If a tool answers " +
   "calendar_not_connected, reauthorization_required or insufficient_scope, give the user the " +
   "authorization_url in the error and try again once they say they have connected. Before booking, " +
-  "check_availability or find_available_slots; book with an idempotency_key so a retry cannot book twice.";
+  "check_availability or find_available_slots; book with an idempotency_key so a retry cannot book twice. " +
+  'You do not know today\'s date: call current_time before turning "tomorrow" or "next Friday" into a date.';
 
 // Made once: the SDK would otherwise build (and compile formats into) a validator per server, per request.
 const SHARED_VALIDATOR = new AjvJsonSchemaValidator();

@@ -1,13 +1,14 @@
-import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { RateLimiter } from "../shared/rate-limiter.ts";
+import { invalidArguments, readableIssue, unknownArguments } from "./argument-issues.ts";
 import { customerFor, type McpCaller } from "./mcp-caller.ts";
 import type { McpServices, McpTool } from "./tool-definition.ts";
-import { toToolError } from "./tool-errors.ts";
+import { ProtocolFault, toToolError } from "./tool-errors.ts";
 import { TOOLS } from "./tools/tool-catalog.ts";
 
 export interface ToolCallDeps {
@@ -59,7 +60,7 @@ export async function callTool(
   caller: McpCaller,
 ): Promise<CallToolResult> {
   const tool = TOOLS_BY_NAME.get(params.name);
-  if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+  if (tool === undefined) throw new ProtocolFault(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
   return checkedOutput(tool, await runTool(tool, deps, caller, params.arguments ?? {}));
 }
 
@@ -126,21 +127,18 @@ function spendBudget(limiter: RateLimiter | undefined, customerId: CustomerId): 
 
 /**
  * The tool's own arguments as its input schema makes them; `customer_id`, not among them, is
- * dropped (it was resolved already).
- * @throws DomainError invalid_argument naming every argument at fault: a tool error, so the model
- *   reads it and can correct itself (MCP spec 2025-11-25), in the same shape as every other one
+ * dropped (it was resolved already). Any other argument the tool does not have is refused.
+ * @throws DomainError invalid_argument naming every argument at fault (argument-issues.ts): a
+ *   tool error, so the model reads it and can correct itself (MCP spec 2025-11-25)
  */
 function parseArguments(tool: McpTool, args: Record<string, unknown>): Record<string, unknown> {
   const parsed = tool.input.safeParse(args);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    field: issue.path.length === 0 ? "arguments" : issue.path.map(String).join("."),
-    message: issue.message,
-  }));
-  const listed = issues.map((issue) => `${issue.field}: ${issue.message}`).join("; ");
-  throw new DomainError("invalid_argument", `Invalid arguments for ${tool.name}: ${listed}`, {
-    details: { field: issues[0]?.field ?? "arguments", issues },
-  });
+  const issues = [
+    ...unknownArguments(tool.input, args),
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => readableIssue(issue, args))),
+  ];
+  if (parsed.success && issues.length === 0) return parsed.data;
+  throw invalidArguments(tool.name, issues);
 }
 
 type OutputCheck = (value: unknown) => { valid: boolean; errorMessage?: string | undefined };

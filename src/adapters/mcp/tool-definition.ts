@@ -5,6 +5,7 @@ import type { BookEvent } from "../../domain/services/book-event.ts";
 import type { CancelBooking } from "../../domain/services/cancel-booking.ts";
 import type { CheckAvailability } from "../../domain/services/check-availability.ts";
 import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
+import type { GetCurrentTime } from "../../domain/services/current-time.ts";
 import type { DisconnectCalendar } from "../../domain/services/disconnect-calendar.ts";
 import type { FindAvailableSlots } from "../../domain/services/find-available-slots.ts";
 import type { GetConnectionStatus } from "../../domain/services/get-connection-status.ts";
@@ -28,6 +29,7 @@ export interface McpServices {
   updateBooking: UpdateBooking;
   cancelBooking: CancelBooking;
   respondToInvitation: RespondToInvitation;
+  currentTime: GetCurrentTime;
 }
 
 /** What a tool hands back on success: the structured answer and one human line about it. */
@@ -101,7 +103,8 @@ export const sendUpdatesArg = z
 
 export const attendeesArg = z
   .array(
-    z.object({
+    // Strict, like every tool's arguments: a misspelt "optinal" is refused, not ignored.
+    z.strictObject({
       email: z.string().describe("Attendee's email address"),
       optional: z.boolean().optional().describe("Attendance is optional"),
     }),

@@ -1,8 +1,9 @@
-import { type CallToolResult, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import { type DomainError, type DomainErrorCode, isDomainError } from "../../domain/errors.ts";
 import type { ConnectCalendar } from "../../domain/services/connect-calendar.ts";
+import { plainOperations } from "./plain-operations.ts";
 
 /**
  * The one mapping from domain errors to what the MCP surface answers.
@@ -131,16 +132,29 @@ export async function toToolError(error: unknown, context: ToolErrorContext): Pr
     Object.assign(body, await freshConsentLink(context.connect, context.customerId));
   }
   const text = [message, ...hints(body)].join("\n");
+  // The text repeats neither the message nor the issues it already lists: only the facts beside it.
+  const { message: _said, issues: _listed, ...facts } = body;
   return {
     code,
     internal,
     // In the key order the SDK's result schema gives it, so both paths of /mcp write the same bytes.
     result: {
-      content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: body })}` }],
+      content: [{ type: "text", text: `${text}\n\n${JSON.stringify({ error: facts })}` }],
       structuredContent: { error: body },
       isError: true,
     },
   };
+}
+
+/**
+ * A JSON-RPC error thrown from a request handler, its message as written: McpError prefixes
+ * "MCP error <code>: " to its message, and a client prefixes its own again on receipt.
+ */
+export class ProtocolFault extends McpError {
+  constructor(code: number, message: string) {
+    super(code, message);
+    this.message = message;
+  }
 }
 
 /** A JSON-RPC error object for a protocol fault (the backend's, not the model's). */
@@ -161,7 +175,7 @@ export function toJsonRpcError(error: DomainError): {
  * a tool's argument of the same meaning is its snake_case (`time_max`, `calendar_ids[1]`).
  */
 const COMMAND_FIELD =
-  /\b(?:calendarIds?|timeZone|timeMin|timeMax|eventId|durationMinutes|maxResults|pageToken|workingHours|idempotencyKey|sendUpdates|allowConflicts|addMeetLink)\b/g;
+  /\b(?:calendarIds?|timeZone|timeMin|timeMax|eventId|durationMinutes|maxResults|pageToken|workingHours|idempotencyKey|sendUpdates|allowConflicts|allowPast|addMeetLink)\b/g;
 
 function argumentNames(text: string): string {
   return text.replace(COMMAND_FIELD, (name) =>
@@ -177,14 +191,12 @@ const APPROVAL_HINT =
 
 /** The domain's message, in the words of the tools' arguments, with what the model can do about it. */
 function inMcpWords(error: DomainError): string {
-  if (error.code === "invalid_argument" || error.code === "idempotency_key_reused") {
-    return argumentNames(error.message);
-  }
-  if (error.code === "approval_required") {
-    return `${error.message}\n${APPROVAL_HINT}`;
-  }
+  if (error.code === "idempotency_key_reused") return argumentNames(error.message);
+  if (error.code === "approval_required") return `${error.message}\n${APPROVAL_HINT}`;
+  if (error.code === "invalid_argument" && !fromArguments(error))
+    return argumentNames(plainOperations(error.message));
   if (error.code === "time_conflict") return `${error.message}; pick another time or pass allow_conflicts`;
-  return error.message;
+  return plainOperations(error.message);
 }
 
 function detailsInMcpWords(error: DomainError): Record<string, unknown> {
@@ -197,8 +209,15 @@ function detailsInMcpWords(error: DomainError): Record<string, unknown> {
     };
   }
   const field = error.details.field;
-  if (error.code !== "invalid_argument" || typeof field !== "string") return error.details;
+  if (error.code !== "invalid_argument" || typeof field !== "string" || fromArguments(error)) {
+    return error.details;
+  }
   return { ...error.details, field: argumentNames(field) };
+}
+
+/** Raised on the arguments as written (argument-issues.ts): their names are the tool's already. */
+function fromArguments(error: DomainError): boolean {
+  return Array.isArray(error.details.issues);
 }
 
 async function freshConsentLink(

@@ -23,7 +23,8 @@ import {
   timeZoneOf,
 } from "./calendar-inputs.ts";
 import { MAX_FREE_BUSY_DAYS } from "./check-availability.ts";
-import { busyOf, overlapping, timeConflict } from "./conflicts.ts";
+import { busyOf, conflictWindow, overlapping, timeConflict } from "./conflicts.ts";
+import { refusePastStart } from "./past-start.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
 export interface BookEventCommand {
@@ -42,6 +43,8 @@ export interface BookEventCommand {
   idempotencyKey?: string;
   /** Book even if the time overlaps busy time. Default false. */
   allowConflicts?: boolean;
+  /** Book even if it starts in the past. Default false: a past start is refused. */
+  allowPast?: boolean;
   addMeetLink?: boolean;
   sendUpdates?: SendUpdates;
   /** RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]. */
@@ -138,6 +141,13 @@ export class BookEvent {
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
         const span = parseEventSpan(startInput, endInput, zone);
+        if (command.allowPast !== true) {
+          await refusePastStart(
+            span,
+            this.#deps.clock.now(),
+            async () => zone ?? calendar.getTimeZone(accessToken, calendarId),
+          );
+        }
         let claimed: IdempotencyRecord | null = null;
         if (key !== undefined && eventId !== undefined && fingerprint !== undefined) {
           const outcome = await this.#keys.claim(
@@ -206,7 +216,11 @@ export class BookEvent {
         const earlier =
           eventId === undefined ? null : await this.#keys.find(accessToken, calendarId, eventId);
         if (earlier !== null) return { kind: "replayed", event: earlier };
-        throw timeConflict(conflicts, zone);
+        // Busy time is listed in the calendar's zone when the caller named none.
+        throw timeConflict(
+          conflicts,
+          zone ?? (await this.#deps.calendar.getTimeZone(accessToken, calendarId)),
+        );
       }
     }
     // The lock must still be ours right before the write (it is lost when its session dies).
@@ -238,9 +252,14 @@ export class BookEvent {
   ): Promise<Interval[]> {
     // Every occurrence excluded (EXDATE on all of them): nothing can clash.
     if (occurrences.length === 0) return [];
+    const window = conflictWindow(
+      new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
+      new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+      MAX_FREE_BUSY_DAYS,
+    );
     const answer = await this.#deps.calendar.freeBusy(accessToken, {
-      timeMin: new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
-      timeMax: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+      timeMin: window.start,
+      timeMax: window.end,
       calendarIds: [calendarId],
       ...(zone === undefined ? {} : { timeZone: zone }),
     });

@@ -38,6 +38,20 @@ export function freeBusyError(calendarId: string, reason: string): DomainError {
   });
 }
 
+/** How far past the booked time freeBusy is asked, so a clash is reported whole, not clipped. */
+const WHOLE_BLOCK_MARGIN_MS = 7 * 86_400_000;
+
+/**
+ * The window to ask freeBusy about for a clash check: Google clips busy time to the window, so it
+ * reaches WHOLE_BLOCK_MARGIN_MS beyond the booking on each side (still one request), within
+ * Google's limit of `maxDays`. Only blocks that overlap the booking count (`overlapping`).
+ */
+export function conflictWindow(start: Date, end: Date, maxDays: number): Interval {
+  const spare = Math.max(0, maxDays * 86_400_000 - (end.getTime() - start.getTime()));
+  const margin = Math.min(WHOLE_BLOCK_MARGIN_MS, Math.floor(spare / 2));
+  return { start: new Date(start.getTime() - margin), end: new Date(end.getTime() + margin) };
+}
+
 /** Intervals that overlap `slot`; touching ends (10:00–11:00 next to 11:00–12:00) do not. */
 export function overlapping(busy: Interval[], slot: Interval): Interval[] {
   return busy.filter((interval) => interval.start < slot.end && interval.end > slot.start);

@@ -26,6 +26,7 @@ import {
 } from "./calendar-inputs.ts";
 import { timeConflict } from "./conflicts.ts";
 import { busyExcept } from "./event-conflicts.ts";
+import { refusePastStart } from "./past-start.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
 export interface UpdateBookingCommand {
@@ -48,6 +49,8 @@ export interface UpdateBookingCommand {
   allowConflicts?: boolean;
   /** Repeat of a call Google held for the user's approval (DomainError approval_required). */
   approval?: ApprovalAnswer;
+  /** Move even to a start in the past. Default false: a past start is refused. */
+  allowPast?: boolean;
 }
 
 /**
@@ -55,9 +58,9 @@ export interface UpdateBookingCommand {
  * made meanwhile elsewhere surfaces as `precondition_failed` instead of being overwritten.
  */
 export class UpdateBooking {
-  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">;
+  readonly #deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock">;
 
-  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock">) {
+  constructor(deps: Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock">) {
     this.#deps = deps;
   }
 
@@ -83,7 +86,11 @@ export class UpdateBooking {
     const approval = approvalOf(customerId, command.approval);
     const moving = startInput !== undefined || endInput !== undefined;
     if (!moving && attendees === undefined && Object.keys(fields).length === 0) {
-      throw invalidArgument("eventId", "update needs at least one field to change");
+      throw new DomainError(
+        "invalid_argument",
+        "Nothing to change: give at least one of summary, start, end, description, location, attendees",
+        { details: { field: "eventId" } },
+      );
     }
     const { calendar, lock, tokens } = this.#deps;
 
@@ -102,6 +109,10 @@ export class UpdateBooking {
           // The event keeps the zone it was shown in unless the caller names another.
           const zone = timeZone ?? eventZone ?? (needed ? await calendarZone() : undefined);
           const span = newSpan(existing, startInput, endInput, zone);
+          // Only a new start can be in the past: changing just the end of a running event is fine.
+          if (startInput !== undefined && command.allowPast !== true) {
+            await refusePastStart(span, this.#deps.clock.now(), async () => zone ?? calendarZone());
+          }
           if (command.allowConflicts !== true) {
             const busy = await busyExcept(
               calendar,
@@ -111,7 +122,7 @@ export class UpdateBooking {
               eventId,
               calendarZone,
             );
-            if (busy.length > 0) throw timeConflict(busy, zone);
+            if (busy.length > 0) throw timeConflict(busy, zone ?? (await calendarZone()));
           }
           changes.start = span.start;
           changes.end = span.end;

@@ -129,13 +129,30 @@ describe("tools/call on the direct path answers as the SDK does", () => {
           },
         ],
         [
+          "unknown and misspelt arguments",
+          world,
+          toolCall("list_events", {
+            customer_id: CUSTOMER,
+            timezone: "Europe/Madrid",
+            start_date: "2026-01-19",
+          }),
+          (body) => {
+            const answer = (body.result?.structuredContent ?? {}) as {
+              error?: { issues: { field: string }[] };
+            };
+            expect(answer.error?.issues.map((issue) => issue.field)).toEqual(["timezone", "start_date"]);
+            expect(body.result?.content[0]?.text).toContain("did you mean time_zone?");
+          },
+        ],
+        [
           "an unknown tool",
           world,
           toolCall("no_such_tool", { customer_id: CUSTOMER }),
           (body) =>
             expect(body.error).toEqual({
               code: -32602,
-              message: "MCP error -32602: Unknown tool: no_such_tool",
+              // The bare message: a client adds its own "MCP error -32602: " prefix, once.
+              message: "Unknown tool: no_such_tool",
             }),
         ],
         [

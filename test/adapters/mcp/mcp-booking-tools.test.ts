@@ -47,9 +47,9 @@ describe("create_booking", () => {
     });
     const error = errorOf(await call(world, "create_booking", DENTIST));
     expect(error.code).toBe("time_conflict");
-    // Google's free/busy clips busy time to the window asked about: the booking's own hour.
+    // The whole busy block, not clipped to the booking's hour, in the calendar's zone.
     expect(error.conflicts).toEqual([
-      { start: "2026-01-20T10:30:00+01:00", end: "2026-01-20T11:00:00+01:00" },
+      { start: "2026-01-20T10:30:00+01:00", end: "2026-01-20T11:30:00+01:00" },
     ]);
     expect(world.calendar.storedEvents()).toHaveLength(1);
   });

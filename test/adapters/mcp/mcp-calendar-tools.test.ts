@@ -66,7 +66,8 @@ describe("list_events and get_event", () => {
     const second = dataOf(await call(world, "list_events", { ...args, page_token: first.next_page_token }));
     const events = second.events as Record<string, unknown>[];
     expect(events.map((event) => event.summary)).toEqual(["Lunch"]);
-    expect(events[0]?.start).toEqual({ date_time: "2026-01-20T13:00:00+01:00" });
+    // Written in the zone asked for, named beside it.
+    expect(events[0]?.start).toEqual({ date_time: "2026-01-20T13:00:00+01:00", time_zone: "Europe/Madrid" });
     expect(second.next_page_token).toBeNull();
   });
 

@@ -7,6 +7,7 @@ const TOOL_NAMES = [
   "connect_calendar",
   "calendar_status",
   "disconnect_calendar",
+  "current_time",
   "list_calendars",
   "list_events",
   "get_event",
@@ -19,7 +20,7 @@ const TOOL_NAMES = [
 ];
 
 describe("tools/list", () => {
-  test("offers the twelve tools, each with described inputs, an output schema and annotations", async () => {
+  test("offers the thirteen tools, each with described inputs, an output schema and annotations", async () => {
     const { deps } = await mcpWorld();
     const { tools } = await (await connectedClient(deps)).listTools();
     expect(tools.map((tool) => tool.name)).toEqual(TOOL_NAMES);
@@ -48,6 +49,7 @@ describe("tools/list", () => {
     const hints = Object.fromEntries(tools.map((tool) => [tool.name, tool.annotations]));
     for (const name of [
       "calendar_status",
+      "current_time",
       "list_calendars",
       "list_events",
       "get_event",

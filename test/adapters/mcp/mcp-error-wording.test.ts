@@ -35,7 +35,11 @@ describe("MCP error wording", () => {
     });
 
     const ids = errorOf(
-      await call(world, "check_availability", { ...hours, calendar_ids: ["primary", " "] }),
+      await call(world, "check_availability", {
+        ...backwards,
+        time_max: hours.time_max,
+        calendar_ids: ["primary", " "],
+      }),
     );
     expect(ids).toMatchObject({ field: "calendar_ids[1]", message: "calendar_ids[1] must not be empty" });
 

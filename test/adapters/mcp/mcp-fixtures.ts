@@ -9,6 +9,7 @@ import { ANONYMOUS_CALLER, type McpCaller } from "../../../src/adapters/mcp/mcp-
 import { createMcpServer, type McpServerDeps } from "../../../src/adapters/mcp/mcp-server-factory.ts";
 import type { McpServices } from "../../../src/adapters/mcp/tool-definition.ts";
 import { ConnectCalendar } from "../../../src/domain/services/connect-calendar.ts";
+import { GetCurrentTime } from "../../../src/domain/services/current-time.ts";
 import { DisconnectCalendar } from "../../../src/domain/services/disconnect-calendar.ts";
 import { GetConnectionStatus } from "../../../src/domain/services/get-connection-status.ts";
 import { calendarWorld } from "../../domain/calendar-fixtures.ts";
@@ -20,8 +21,8 @@ export const API_KEY = "mcp-test-api-key-0123456789";
  * The MCP surface over in-memory fakes: customer "user-123" is connected (calendar in Madrid,
  * clock at 2026-01-15T10:00Z), anyone else is not. `toolCalls` records the metrics hook.
  */
-export async function mcpWorld() {
-  const world = await calendarWorld();
+export async function mcpWorld(options: Parameters<typeof calendarWorld>[0] = {}) {
+  const world = await calendarWorld(options);
   const services: McpServices = {
     connect: new ConnectCalendar(world),
     status: new GetConnectionStatus(world),
@@ -35,6 +36,7 @@ export async function mcpWorld() {
     updateBooking: world.update,
     cancelBooking: world.cancel,
     respondToInvitation: world.respond,
+    currentTime: new GetCurrentTime(world),
   };
   const logger = new MemoryLogger();
   const toolCalls: { tool: string; outcome: string }[] = [];

@@ -68,7 +68,7 @@ describe("the official SDK client over Streamable HTTP", () => {
       expect(client.getInstructions()).toContain("customer_id");
 
       const { tools } = await client.listTools();
-      expect(tools).toHaveLength(12);
+      expect(tools).toHaveLength(13);
       const booked = dataOf(
         await client.callTool({
           name: "create_booking",

@@ -79,22 +79,22 @@ export const findAvailableSlots: McpTool = defineTool({
   input: z.object({
     time_min: z.string().describe(`Search from; ${TIME_FORMS}`),
     time_max: z.string().describe("Search until; same forms as time_min; at most 90 days after it"),
-    duration_minutes: z.number().int().describe("Length of each slot, 5-1440 minutes"),
+    duration_minutes: z.number().int().min(5).max(1440).describe("Length of each slot, 5-1440 minutes"),
     time_zone: timeZoneArg
       .optional()
       .describe("IANA zone working hours are read in; default: the calendar's"),
     working_hours: z
-      .object({
+      .strictObject({
         start: z.string().optional().describe('"HH:MM", default "09:00"'),
         end: z.string().optional().describe('"HH:MM" up to "24:00", default "17:00"'),
         days: z
-          .array(z.number().int())
+          .array(z.number().int().min(1).max(7))
           .optional()
           .describe("ISO weekdays, 1 = Monday ... 7 = Sunday; default 1-5"),
       })
       .optional()
       .describe("When slots may fall; default Monday-Friday 09:00-17:00"),
-    max_results: z.number().int().optional().describe("1-100 slots; default 20"),
+    max_results: z.number().int().min(1).max(100).optional().describe("1-100 slots; default 20"),
     calendar_ids: z
       .array(calendarIdArg)
       .optional()

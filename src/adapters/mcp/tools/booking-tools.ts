@@ -14,6 +14,7 @@ import {
   bookingOutput,
   describeTime,
   eventTimeOutput,
+  shownZone,
   toBookingOutput,
   toEventTimeOutput,
 } from "./calendar-views.ts";
@@ -32,7 +33,8 @@ export const createBooking: McpTool = defineTool({
     "(listing the busy times) unless allow_conflicts is true. A recurring booking is checked on every " +
     "occurrence in its first 90 days (occurrences_checked says what was covered). Pass an idempotency_key " +
     "so a retried call never books twice: a replay answers the same event with created false (the same key " +
-    "with other arguments is idempotency_key_reused)." +
+    "with other arguments is idempotency_key_reused). " +
+    "A start in the past is refused unless allow_past is true: call current_time to know today's date." +
     APPROVAL_NOTE,
   input: z.object({
     summary: z.string().describe("Title of the event"),
@@ -53,6 +55,10 @@ export const createBooking: McpTool = defineTool({
       .boolean()
       .optional()
       .describe("Book even if the time overlaps busy time; default false"),
+    allow_past: z
+      .boolean()
+      .optional()
+      .describe("Book even if it starts in the past; default false (a past start is refused)"),
     add_meet_link: z.boolean().optional().describe("Attach a Google Meet link"),
     send_updates: sendUpdatesArg.optional(),
     recurrence: z.array(z.string()).optional().describe('RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=4"]'),
@@ -82,12 +88,14 @@ export const createBooking: McpTool = defineTool({
       calendarId: args.calendar_id,
       idempotencyKey: args.idempotency_key,
       allowConflicts: args.allow_conflicts,
+      allowPast: args.allow_past,
       addMeetLink: args.add_meet_link,
       sendUpdates: args.send_updates,
       recurrence: args.recurrence,
       approval: args.approval,
     });
     const { event } = booked;
+    const zone = shownZone(args.time_zone);
     const created = booked.kind === "created";
     const verb = created ? "Booked" : "Already booked earlier (same idempotency_key)";
     const checked = booked.kind === "created" ? booked.occurrencesChecked : undefined;
@@ -99,11 +107,11 @@ export const createBooking: McpTool = defineTool({
           : ` ${checked.count} occurrence(s) checked: no conflicts. ${checked.note ?? "The rest were not checked"}.`;
     return {
       data: {
-        ...toBookingOutput(event),
+        ...toBookingOutput(event, zone),
         created,
         ...(checked === undefined ? {} : { occurrences_checked: checked }),
       },
-      summary: `${verb}: "${event.summary ?? args.summary}" from ${describeTime(event.start)} to ${describeTime(event.end)}.${coverage}`,
+      summary: `${verb}: "${event.summary ?? args.summary}" from ${describeTime(event.start, zone)} to ${describeTime(event.end, zone)}.${coverage}`,
     };
   },
 });
@@ -114,7 +122,8 @@ export const updateBooking: McpTool = defineTool({
   description:
     "Change or reschedule an event: only the fields given change. A new start alone keeps the length; " +
     "a move into busy time fails with time_conflict unless allow_conflicts is true. If the event changed " +
-    "elsewhere meanwhile, precondition_failed (reason event_changed): read it again and retry." +
+    "elsewhere meanwhile, precondition_failed (reason event_changed): read it again and retry. A new start " +
+    "in the past is refused unless allow_past is true." +
     APPROVAL_NOTE,
   input: z.object({
     event_id: z.string().describe("The event to change"),
@@ -132,6 +141,10 @@ export const updateBooking: McpTool = defineTool({
       .optional()
       .describe("Move even if the new time overlaps busy time; default false"),
     approval: approvalArg.optional(),
+    allow_past: z
+      .boolean()
+      .optional()
+      .describe("Move even to a start in the past; default false (a past start is refused)"),
   }),
   output: bookingOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -149,10 +162,12 @@ export const updateBooking: McpTool = defineTool({
       sendUpdates: args.send_updates,
       allowConflicts: args.allow_conflicts,
       approval: args.approval,
+      allowPast: args.allow_past,
     });
+    const zone = shownZone(args.time_zone);
     return {
-      data: toBookingOutput(updated),
-      summary: `Updated "${updated.summary ?? "(no title)"}": now ${describeTime(updated.start)} to ${describeTime(updated.end)}.`,
+      data: toBookingOutput(updated, zone),
+      summary: `Updated "${updated.summary ?? "(no title)"}": now ${describeTime(updated.start, zone)} to ${describeTime(updated.end, zone)}.`,
     };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CalendarEvent, CalendarSummary, EventTime, Interval } from "../../../domain/calendar.ts";
-import { formatInstant } from "../../../domain/zoned-time.ts";
+import { canonicalTimeZone, formatInstant } from "../../../domain/zoned-time.ts";
 
 /**
  * Output shapes shared by the Calendar tools, and the one mapping of each domain value to them
@@ -11,7 +11,10 @@ import { formatInstant } from "../../../domain/zoned-time.ts";
 export const eventTimeOutput = z
   .object({
     date_time: z.string().optional().describe("RFC 3339 with offset; set for timed events"),
-    time_zone: z.string().optional().describe("IANA zone the event is shown in, when recorded"),
+    time_zone: z
+      .string()
+      .optional()
+      .describe("IANA zone date_time is written in: the time_zone you passed, else the event's own"),
     date: z.string().optional().describe("YYYY-MM-DD; set for all-day events (an end date is exclusive)"),
   })
   .describe("A timed moment (date_time) or an all-day date (date)");
@@ -76,22 +79,32 @@ export const calendarOutput = z.object({
   access_role: z.enum(["owner", "writer", "reader", "freeBusyReader"]),
 });
 
-export function toEventTimeOutput(time: EventTime): EventTimeOutput {
+/**
+ * A time written in the zone shown beside it: `zone` (the caller's time_zone) when given, else
+ * the event's own. Google writes dateTime in the calendar's offset whatever the event's zone,
+ * which beside another zone's name reads as a different hour.
+ */
+export function toEventTimeOutput(time: EventTime, zone?: string): EventTimeOutput {
   if ("date" in time) return { date: time.date };
-  return time.timeZone === undefined
-    ? { date_time: time.dateTime }
-    : { date_time: time.dateTime, time_zone: time.timeZone };
+  const shownIn = zone ?? time.timeZone;
+  if (shownIn === undefined) return { date_time: time.dateTime };
+  return { date_time: formatInstant(new Date(time.dateTime), shownIn), time_zone: shownIn };
+}
+
+/** The caller's time_zone argument as the zone answers are written in (already validated by the call). */
+export function shownZone(argument: string | undefined): string | undefined {
+  return argument === undefined ? undefined : canonicalTimeZone(argument, "time_zone");
 }
 
 /** A booked event as the booking tools answer it: fewer facts than get_event gives. */
-export function toBookingOutput(event: CalendarEvent): z.infer<typeof bookingOutput> {
+export function toBookingOutput(event: CalendarEvent, zone?: string): z.infer<typeof bookingOutput> {
   return {
     event_id: event.id,
     calendar_id: event.calendarId,
     status: event.status,
     summary: event.summary,
-    start: toEventTimeOutput(event.start),
-    end: toEventTimeOutput(event.end),
+    start: toEventTimeOutput(event.start, zone),
+    end: toEventTimeOutput(event.end, zone),
     html_link: event.htmlLink,
     ...(event.meetLink === null ? {} : { meet_link: event.meetLink }),
     attendees: event.attendees.map((attendee) => ({
@@ -106,7 +119,7 @@ export function toBusyOutput(interval: Interval, zone?: string): z.infer<typeof 
   return { start: formatInstant(interval.start, zone), end: formatInstant(interval.end, zone) };
 }
 
-export function toEventOutput(event: CalendarEvent): z.infer<typeof eventOutput> {
+export function toEventOutput(event: CalendarEvent, zone?: string): z.infer<typeof eventOutput> {
   return {
     event_id: event.id,
     calendar_id: event.calendarId,
@@ -114,8 +127,8 @@ export function toEventOutput(event: CalendarEvent): z.infer<typeof eventOutput>
     summary: event.summary,
     description: event.description,
     location: event.location,
-    start: toEventTimeOutput(event.start),
-    end: toEventTimeOutput(event.end),
+    start: toEventTimeOutput(event.start, zone),
+    end: toEventTimeOutput(event.end, zone),
     html_link: event.htmlLink,
     meet_link: event.meetLink,
     attendees: event.attendees.map(toAttendeeOutput),
@@ -158,6 +171,8 @@ export function toCalendarOutput(calendar: CalendarSummary): z.infer<typeof cale
 }
 
 /** "2026-03-10T15:00:00+01:00" or "2026-03-10 (all day)": for the human line of a result. */
-export function describeTime(time: EventTime): string {
-  return "date" in time ? `${time.date} (all day)` : time.dateTime;
+export function describeTime(time: EventTime, zone?: string): string {
+  if ("date" in time) return `${time.date} (all day)`;
+  const shown = toEventTimeOutput(time, zone);
+  return shown.time_zone === undefined ? `${shown.date_time}` : `${shown.date_time} (${shown.time_zone})`;
 }

@@ -12,6 +12,7 @@ import {
   calendarOutput,
   describeTime,
   eventOutput,
+  shownZone,
   toCalendarOutput,
   toEventOutput,
 } from "./calendar-views.ts";
@@ -51,7 +52,7 @@ export const listEvents: McpTool = defineTool({
       .string()
       .optional()
       .describe("Free text matched against summary, description, location, attendees"),
-    max_results: z.number().int().optional().describe("1-2500 events per page; default 250"),
+    max_results: z.number().int().min(1).max(2500).optional().describe("1-2500 events per page; default 250"),
     page_token: z.string().optional().describe("next_page_token of a previous answer, for the next page"),
     time_zone: timeZoneArg.optional(),
     approval: approvalArg.optional(),
@@ -76,12 +77,16 @@ export const listEvents: McpTool = defineTool({
       approval: args.approval,
     });
     const first = page.events[0];
+    const zone = shownZone(args.time_zone);
     return {
-      data: { events: page.events.map(toEventOutput), next_page_token: page.nextPageToken },
+      data: {
+        events: page.events.map((event) => toEventOutput(event, zone)),
+        next_page_token: page.nextPageToken,
+      },
       summary:
         page.events.length === 0
           ? "No events in that window."
-          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start)}${page.nextPageToken === null ? "" : "; more pages follow"}.`,
+          : `${page.events.length} event(s), the first "${first?.summary ?? "(no title)"}" at ${first === undefined ? "" : describeTime(first.start, zone)}${page.nextPageToken === null ? "" : "; more pages follow"}.`,
     };
   },
 });
@@ -94,18 +99,21 @@ export const getEvent: McpTool = defineTool({
     event_id: z.string().describe("The event's id, from list_events or a booking"),
     calendar_id: calendarIdArg.optional(),
     approval: approvalArg.optional(),
+    time_zone: timeZoneArg.optional().describe("IANA zone to write the times in; default: the event's own"),
   }),
   output: eventOutput,
   annotations: READ_ONLY,
   async run(services, customerId, args) {
+    // Checked before Google is asked: a bad zone costs no request.
+    const zone = shownZone(args.time_zone);
     const event = await services.getEvent.execute(customerId, {
       eventId: args.event_id,
       calendarId: args.calendar_id,
       approval: args.approval,
     });
     return {
-      data: toEventOutput(event),
-      summary: `"${event.summary ?? "(no title)"}" from ${describeTime(event.start)} to ${describeTime(event.end)} (${event.status}).`,
+      data: toEventOutput(event, zone),
+      summary: `"${event.summary ?? "(no title)"}" from ${describeTime(event.start, zone)} to ${describeTime(event.end, zone)} (${event.status}).`,
     };
   },
 });

@@ -5,6 +5,7 @@ import { toolErrorOutput } from "../tool-errors.ts";
 import { checkAvailability, findAvailableSlots } from "./availability-tools.ts";
 import { cancelBooking, createBooking, respondToInvitation, updateBooking } from "./booking-tools.ts";
 import { calendarStatus, connectCalendar, disconnectCalendar } from "./connection-tools.ts";
+import { currentTime } from "./current-time-tool.ts";
 import { getEvent, listCalendars, listEvents } from "./event-reading-tools.ts";
 
 /** Every tool the server offers, in the order tools/list shows them. */
@@ -12,6 +13,7 @@ export const TOOLS: readonly McpTool[] = [
   connectCalendar,
   calendarStatus,
   disconnectCalendar,
+  currentTime,
   listCalendars,
   listEvents,
   getEvent,
@@ -41,7 +43,8 @@ function describeTool(tool: McpTool): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: z.toJSONSchema(z.object({ customer_id: customerIdArg, ...tool.input.shape }), {
+    // additionalProperties: false, as enforced: an unknown argument is refused (argument-issues.ts).
+    inputSchema: z.toJSONSchema(z.strictObject({ customer_id: customerIdArg, ...tool.input.shape }), {
       target: "draft-7",
       io: "input",
     }) as Tool["inputSchema"],
