@@ -46,6 +46,18 @@ describe("TokenBucketRateLimiter", () => {
     expect(allowed).toHaveLength(3);
   });
 
+  test("a cost spends that many tokens, all or none; more than the whole budget never passes", () => {
+    const time = clock();
+    const limiter = new TokenBucketRateLimiter({ perMinute: 6, now: time.now });
+    expect(limiter.take("k", 4)).toEqual({ allowed: true });
+    // Two left: a cost of three is refused, spends nothing, and waits for the one missing token.
+    expect(limiter.take("k", 3)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(limiter.take("k", 2)).toEqual({ allowed: true });
+    time.advance(60_000);
+    expect(limiter.take("k", 7)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(limiter.take("k", 6)).toEqual({ allowed: true });
+  });
+
   test("0 disables it", () => {
     const limiter = new TokenBucketRateLimiter({ perMinute: 0 });
     expect(limiter.enabled).toBe(false);
