@@ -7,6 +7,7 @@ import {
   headerSafe,
   hugeString,
   mutate,
+  nonStringId,
   randomString,
   trickyCustomerId,
 } from "./fuzz-values.ts";
@@ -117,7 +118,9 @@ function trickIds(random: SeededRandom, message: Record<string, unknown>): void 
     "time_zone",
     "page_token",
   ]);
-  const value = trickyCustomerId(random, field === "customer_id" ? VALID_IDS : ["primary", "someevent123"]);
+  const valid = field === "customer_id" ? VALID_IDS : ["primary", "someevent123"];
+  // Non-strings too: {"toString": "x"} as customer_id beside X-Customer-Id once answered 500.
+  const value = random.chance(0.3) ? nonStringId(random, valid) : trickyCustomerId(random, valid);
   args[field] = field === "calendar_ids" ? [value, "primary"] : value;
 }
 
