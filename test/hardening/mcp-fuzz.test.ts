@@ -156,6 +156,17 @@ function body(random: SeededRandom, calls: ReturnType<typeof toolCalls>): string
   );
 }
 
+/**
+ * A valid call whose customer_id is not a string, for a request bound to a customer by
+ * X-Customer-Id: the pair that once answered 500 ({"toString": "x"}), alone or in a batch.
+ */
+function nonStringCustomerBody(random: SeededRandom, calls: ReturnType<typeof toolCalls>): string {
+  const call = structuredClone(random.pick(calls));
+  call.arguments.customer_id = nonStringId(random, VALID_IDS);
+  const message = { jsonrpc: "2.0", id: random.int(1, 1000), method: "tools/call", params: call };
+  return JSON.stringify(random.chance(0.7) ? message : [message, envelope(random, calls)]);
+}
+
 function headersFor(random: SeededRandom): Headers {
   const headers = new Headers({ "content-type": "application/json" });
   if (random.chance(0.95)) headers.set("authorization", `Bearer ${E2E_API_KEY}`);
@@ -215,7 +226,9 @@ describe("fuzzing /mcp", () => {
       next: (): FuzzCase => {
         const method = random.chance(0.99) ? "POST" : random.pick(["GET", "DELETE", "PUT", "HEAD"]);
         const headers = headersFor(random);
-        const sent = body(random, calls);
+        const bound = random.chance(0.05);
+        if (bound) headers.set("x-customer-id", CUSTOMER);
+        const sent = bound ? nonStringCustomerBody(random, calls) : body(random, calls);
         const preview = typeof sent === "string" ? sent : new TextDecoder().decode(sent);
         return {
           label: `${method} /mcp ${preview.slice(0, 200)}`,
