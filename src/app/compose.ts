@@ -86,7 +86,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
         apiKeyLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerApiKey }),
         workLimiter: new ConcurrencyLimiter({
           maxRunning: config.server.maxConcurrentToolCalls,
-          maxWaiting: 4 * config.server.maxConcurrentToolCalls,
+          maxWaiting: 64 * config.server.maxConcurrentToolCalls,
         }),
       }),
       "/metrics": metricsApp(metrics),

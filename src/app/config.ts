@@ -26,7 +26,7 @@ export interface Config {
     rateLimitPerCustomer: number;
     /** MCP requests per API key per minute (token bucket, per instance); 0 disables. */
     rateLimitPerApiKey: number;
-    /** Tool calls running at once in this instance; up to four times as many more wait. */
+    /** Tool calls running at once in this instance; up to 64 times as many more wait (a waiting call holds only its request). */
     maxConcurrentToolCalls: number;
     /** Least level of the JSON log lines written to stdout. */
     logLevel: LogLevel;

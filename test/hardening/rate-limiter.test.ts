@@ -106,4 +106,13 @@ describe("rate limit configuration", () => {
       "CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY",
     );
   });
+
+  test("concurrent tool calls: 16 by default; at least 1 (0 cannot mean unbounded)", () => {
+    expect(loadConfig(base).server.maxConcurrentToolCalls).toBe(16);
+    const set = loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: "4" });
+    expect(set.server.maxConcurrentToolCalls).toBe(4);
+    expect(() => loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: "0" })).toThrow(
+      "CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS",
+    );
+  });
 });
