@@ -107,8 +107,8 @@ describe("rate limit configuration", () => {
     );
   });
 
-  test("concurrent tool calls: 16 by default; at least 1 (0 cannot mean unbounded)", () => {
-    expect(loadConfig(base).server.maxConcurrentToolCalls).toBe(16);
+  test("concurrent tool calls: 32 by default; at least 1 (0 cannot mean unbounded)", () => {
+    expect(loadConfig(base).server.maxConcurrentToolCalls).toBe(32);
     const set = loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: "4" });
     expect(set.server.maxConcurrentToolCalls).toBe(4);
     expect(() => loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: "0" })).toThrow(
