@@ -179,7 +179,7 @@ const environment = z.object({
   CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: z.coerce.number().int().min(0).max(1_000_000).default(120),
   CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).max(10_000_000).default(3000),
   // Each running tool call holds a Google answer and its JSON: this bounds memory (docs/performance.md).
-  CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: z.coerce.number().int().min(1).max(10_000).default(32),
+  CALENDAR_SERVER_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(10_000).default(32),
   CALENDAR_SERVER_DATA_DIR: z.string().trim().min(1).default("./data"),
   // No line is logged below info, so debug is not offered.
   CALENDAR_SERVER_LOG_LEVEL: z.enum(["info", "warn", "error"]).default("info"),
@@ -259,7 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       maxBodyBytes: e.CALENDAR_SERVER_MAX_BODY_BYTES,
       rateLimitPerCustomer: e.CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER,
       rateLimitPerApiKey: e.CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY,
-      maxConcurrentToolCalls: e.CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS,
+      maxConcurrentToolCalls: e.CALENDAR_SERVER_MAX_CONCURRENT_CALLS,
       logLevel: e.CALENDAR_SERVER_LOG_LEVEL,
     },
     google: {

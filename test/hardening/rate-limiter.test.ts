@@ -109,10 +109,10 @@ describe("rate limit configuration", () => {
 
   test("concurrent tool calls: 32 by default; at least 1 (0 cannot mean unbounded)", () => {
     expect(loadConfig(base).server.maxConcurrentToolCalls).toBe(32);
-    const set = loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: "4" });
+    const set = loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_CALLS: "4" });
     expect(set.server.maxConcurrentToolCalls).toBe(4);
-    expect(() => loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS: "0" })).toThrow(
-      "CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS",
+    expect(() => loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_CALLS: "0" })).toThrow(
+      "CALENDAR_SERVER_MAX_CONCURRENT_CALLS",
     );
   });
 });

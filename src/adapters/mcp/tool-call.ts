@@ -19,7 +19,7 @@ export interface ToolCallDeps {
   /** Tool calls per customer (CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER); over budget is rate_limited. */
   customerLimiter?: RateLimiter;
   /**
-   * Tool calls running at once in this process (CALENDAR_SERVER_MAX_CONCURRENT_TOOL_CALLS), the
+   * Tool calls running at once in this process (CALENDAR_SERVER_MAX_CONCURRENT_CALLS), the
    * bound that keeps memory under its ceiling; past its queue a call is rate_limited.
    */
   workLimiter?: ConcurrencyLimiter;
