@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { MAX_ANSWER_JSON_BYTES, TEXT_COPY_MAX_BYTES } from "../../src/adapters/mcp/tool-call.ts";
+import { callerOf } from "../../src/adapters/mcp/mcp-caller.ts";
+import { callTool, MAX_ANSWER_JSON_BYTES, TEXT_COPY_MAX_BYTES } from "../../src/adapters/mcp/tool-call.ts";
 import {
   MAX_EVENTS_PER_PAGE,
   MAX_LISTED_DESCRIPTION_CHARS,
 } from "../../src/adapters/mcp/tools/event-list-bounds.ts";
+import { mcpWorld } from "../adapters/mcp/mcp-fixtures.ts";
 import { type Stack, startStack } from "../e2e/e2e-fixtures.ts";
 import { connect, postTool, type ToolResult } from "./mcp-calls.ts";
 
@@ -93,5 +95,35 @@ describe("one tool answer is bounded", () => {
       .structuredContent as unknown as ListedEvent;
     expect(event.description).toBe(DESCRIPTION);
     expect(event.description_truncated).toBeUndefined();
+  });
+});
+
+describe("the backstop on any answer", () => {
+  test("an answer over the limit is an invalid_argument asking for less, not megabytes", async () => {
+    const world = await mcpWorld();
+    const listCalendars = world.services.listCalendars;
+    const huge = Object.create(listCalendars) as typeof listCalendars;
+    // 20,000 calendars with long names: far over the limit, as no tool's own bounds allow.
+    huge.execute = async () => ({
+      calendars: Array.from({ length: 20_000 }, (_, index) => ({
+        id: `calendar-${index}@group.calendar.google.com`,
+        summary: "n".repeat(100),
+        timeZone: "Europe/Madrid",
+        primary: index === 0,
+        accessRole: "reader" as const,
+      })),
+    });
+    const caller = callerOf(undefined, null, null);
+    if (caller === null) throw new Error("no caller");
+    const result = await callTool(
+      { name: "list_calendars", arguments: { customer_id: "user-123" } },
+      { ...world.deps, services: { ...world.services, listCalendars: huge } },
+      caller,
+    );
+    expect(result.isError).toBe(true);
+    const error = (result.structuredContent as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe("invalid_argument");
+    expect(error.message).toContain("over the");
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(4096);
   });
 });
