@@ -15,6 +15,7 @@ import { GoogleRequestBudget } from "../adapters/metrics/google-request-budget.t
 import { metricsApp } from "../adapters/metrics/metrics-app.ts";
 import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import type { AppEnv } from "../adapters/shared/app-env.ts";
+import { ConcurrencyLimiter } from "../adapters/shared/concurrency-limiter.ts";
 import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { NO_NOTIFICATIONS, OutboxNotifications } from "../adapters/webhooks/outbox-notifications.ts";
@@ -117,6 +118,10 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
         // Wall time, like the timeouts: budgets are about real load, not the (testable) domain clock.
         customerLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerCustomer }),
         apiKeyLimiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPerApiKey }),
+        workLimiter: new ConcurrencyLimiter({
+          maxRunning: config.server.maxConcurrentToolCalls,
+          maxWaiting: 64 * config.server.maxConcurrentToolCalls,
+        }),
       }),
       "/metrics": metricsApp(metrics),
     },

@@ -69,6 +69,32 @@ export function trickyCustomerId(random: SeededRandom, valid: readonly string[])
   return `${random.pick(valid)}${random.pick(TRICKY_IDS)}`;
 }
 
+/**
+ * An id that is not a string at all: objects whose toString/valueOf are not functions (String()
+ * throws on them), an own `__proto__` key (as JSON.parse makes it), arrays that String() turns
+ * into the very id they hold, numbers, booleans, null.
+ */
+export function nonStringId(random: SeededRandom, valid: readonly string[]): unknown {
+  const id = random.pick(valid);
+  return random.pick<unknown>([
+    { toString: "x" },
+    { valueOf: id },
+    { toString: id, valueOf: id },
+    { toString: { toString: id } },
+    JSON.parse(`{"__proto__":{"toString":"x"}}`),
+    JSON.parse(`{"__proto__":null}`),
+    {},
+    [id],
+    [],
+    [[id]],
+    123,
+    -0,
+    1e308,
+    true,
+    null,
+  ]);
+}
+
 /** A string mixing printable ASCII, unicode oddities, NUL and lone surrogates. */
 export function randomString(random: SeededRandom, length: number): string {
   let out = "";

@@ -7,6 +7,7 @@ import {
   headerSafe,
   hugeString,
   mutate,
+  nonStringId,
   randomString,
   trickyCustomerId,
 } from "./fuzz-values.ts";
@@ -118,7 +119,9 @@ function trickIds(random: SeededRandom, message: Record<string, unknown>): void 
     "time_zone",
     "page_token",
   ]);
-  const value = trickyCustomerId(random, field === "customer_id" ? VALID_IDS : ["primary", "someevent123"]);
+  const valid = field === "customer_id" ? VALID_IDS : ["primary", "someevent123"];
+  // Non-strings too: {"toString": "x"} as customer_id beside X-Customer-Id once answered 500.
+  const value = random.chance(0.3) ? nonStringId(random, valid) : trickyCustomerId(random, valid);
   args[field] = field === "calendar_ids" ? [value, "primary"] : value;
 }
 
@@ -152,6 +155,17 @@ function body(random: SeededRandom, calls: ReturnType<typeof toolCalls>): string
     '"jsonrpc":"2.0"',
     random.pick(['"jsonrpc":"1.0"', '"jsonrpc":2', ""]),
   );
+}
+
+/**
+ * A valid call whose customer_id is not a string, for a request bound to a customer by
+ * X-Customer-Id: the pair that once answered 500 ({"toString": "x"}), alone or in a batch.
+ */
+function nonStringCustomerBody(random: SeededRandom, calls: ReturnType<typeof toolCalls>): string {
+  const call = structuredClone(random.pick(calls));
+  call.arguments.customer_id = nonStringId(random, VALID_IDS);
+  const message = { jsonrpc: "2.0", id: random.int(1, 1000), method: "tools/call", params: call };
+  return JSON.stringify(random.chance(0.7) ? message : [message, envelope(random, calls)]);
 }
 
 function headersFor(random: SeededRandom): Headers {
@@ -213,7 +227,9 @@ describe("fuzzing /mcp", () => {
       next: (): FuzzCase => {
         const method = random.chance(0.99) ? "POST" : random.pick(["GET", "DELETE", "PUT", "HEAD"]);
         const headers = headersFor(random);
-        const sent = body(random, calls);
+        const bound = random.chance(0.05);
+        if (bound) headers.set("x-customer-id", CUSTOMER);
+        const sent = bound ? nonStringCustomerBody(random, calls) : body(random, calls);
         const preview = typeof sent === "string" ? sent : new TextDecoder().decode(sent);
         return {
           label: `${method} /mcp ${preview.slice(0, 200)}`,

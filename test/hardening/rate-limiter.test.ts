@@ -46,6 +46,18 @@ describe("TokenBucketRateLimiter", () => {
     expect(allowed).toHaveLength(3);
   });
 
+  test("a cost spends that many tokens, all or none; more than the whole budget never passes", () => {
+    const time = clock();
+    const limiter = new TokenBucketRateLimiter({ perMinute: 6, now: time.now });
+    expect(limiter.take("k", 4)).toEqual({ allowed: true });
+    // Two left: a cost of three is refused, spends nothing, and waits for the one missing token.
+    expect(limiter.take("k", 3)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(limiter.take("k", 2)).toEqual({ allowed: true });
+    time.advance(60_000);
+    expect(limiter.take("k", 7)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(limiter.take("k", 6)).toEqual({ allowed: true });
+  });
+
   test("0 disables it", () => {
     const limiter = new TokenBucketRateLimiter({ perMinute: 0 });
     expect(limiter.enabled).toBe(false);
@@ -92,6 +104,15 @@ describe("rate limit configuration", () => {
     expect(() => loadConfig({ ...base, CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: "-1" })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: "lots" })).toThrow(
       "CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY",
+    );
+  });
+
+  test("concurrent tool calls: 32 by default; at least 1 (0 cannot mean unbounded)", () => {
+    expect(loadConfig(base).server.maxConcurrentToolCalls).toBe(32);
+    const set = loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_CALLS: "4" });
+    expect(set.server.maxConcurrentToolCalls).toBe(4);
+    expect(() => loadConfig({ ...base, CALENDAR_SERVER_MAX_CONCURRENT_CALLS: "0" })).toThrow(
+      "CALENDAR_SERVER_MAX_CONCURRENT_CALLS",
     );
   });
 });

@@ -4,6 +4,7 @@ import { E2E_API_KEY, type Stack, startStack } from "../e2e/e2e-fixtures.ts";
 import { connect, outcomeOf, postTool, tool } from "./mcp-calls.ts";
 
 const OTHER_KEY = "second-api-key-0123456789abcdef";
+const BATCH_KEY = "third-api-key-0123456789abcdef";
 const PER_CUSTOMER = 5;
 const PER_API_KEY = 30;
 
@@ -29,7 +30,7 @@ describe("limits of the real server", () => {
 
   beforeAll(async () => {
     stack = await startStack("sqlite", {
-      CALENDAR_SERVER_API_KEYS: `${E2E_API_KEY},${OTHER_KEY}`,
+      CALENDAR_SERVER_API_KEYS: `${E2E_API_KEY},${OTHER_KEY},${BATCH_KEY}`,
       CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER: String(PER_CUSTOMER),
       CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: String(PER_API_KEY),
     });
@@ -83,6 +84,43 @@ describe("limits of the real server", () => {
     expect(other.status).toBe(200);
     // The HTTP endpoints are not counted against it.
     expect((await stack.call("/oauth/status/limited-user")).status).toBe(200);
+  });
+
+  test("per API key: each message of a JSON-RPC batch counts, not the HTTP request", async () => {
+    const withKey = { authorization: `Bearer ${BATCH_KEY}` };
+    const batch = (size: number, from: number): string =>
+      JSON.stringify(
+        Array.from({ length: size }, (_, index) => ({
+          jsonrpc: "2.0",
+          id: index + 1,
+          method: "tools/call",
+          // A customer each: the per-customer budget (5) must not be what refuses them.
+          params: { name: "calendar_status", arguments: { customer_id: `batcher-${from + index}` } },
+        })),
+      );
+    const first = await stack.call("/mcp", { method: "POST", headers: withKey, body: batch(20, 0) });
+    expect(first.status).toBe(200);
+    const answers = (await first.json()) as Array<{ result?: { isError?: boolean } }>;
+    expect(answers).toHaveLength(20);
+    expect(answers.every((answer) => answer.result !== undefined && answer.result.isError !== true)).toBe(
+      true,
+    );
+    // 20 of 30 spent: a second batch of 20 in the same minute is over budget, and runs nothing.
+    const second = await stack.call("/mcp", { method: "POST", headers: withKey, body: batch(20, 20) });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await second.json()).toMatchObject({
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: -32000, data: { code: "rate_limited" } },
+    });
+    const ran = stack.logger.lines
+      .map((line) => JSON.parse(line) as { event?: string; customer_id?: string })
+      .filter((line) => line.event === "mcp_tool_call" && line.customer_id?.startsWith("batcher-"));
+    expect(ran).toHaveLength(20);
+    // What is left (9 after the refused request's own unit) still serves single calls.
+    const single = await postTool(stack, "calendar_status", { customer_id: "batcher-x" }, withKey);
+    expect(single.status).toBe(200);
   });
 
   test("JSON nested deeper than the limit: 400 invalid_request on HTTP, -32600 on /mcp", async () => {

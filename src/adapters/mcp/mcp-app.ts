@@ -44,18 +44,11 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
     await next();
   });
 
+  // Every HTTP request spends one unit, whatever it holds; a batch then spends one more per
+  // further message (below), so batching cannot multiply the budget.
   app.use("*", async function mcpApiKeyLimit(c, next) {
-    // Keyed by the key's non-secret id; a bare test mount without the API key shares one budget.
-    const decision = deps.apiKeyLimiter?.take(c.get("apiKeyId") ?? "anonymous");
-    if (decision !== undefined && !decision.allowed) {
-      const seconds = decision.retryAfterSeconds;
-      c.header("Retry-After", String(seconds));
-      const message = `Too Many Requests: this API key is over its request budget; retry after ${seconds} seconds`;
-      return c.json(
-        rpcError(null, TRANSPORT_ERROR, message, { code: "rate_limited", retry_after_seconds: seconds }),
-        429,
-      );
-    }
+    const refused = overBudget(c, deps.apiKeyLimiter, 1);
+    if (refused !== null) return refused;
     await next();
   });
 
@@ -85,6 +78,10 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
         reasons: [intake.body].flat().map((answer) => answer.error.data?.code ?? answer.error.code),
       });
       return c.json(intake.body, intake.status);
+    }
+    if (Array.isArray(intake.body) && intake.body.length > 1) {
+      const refused = overBudget(c, deps.apiKeyLimiter, intake.body.length - 1);
+      if (refused !== null) return refused;
     }
 
     if (intake.toolCall !== null) {
@@ -117,6 +114,20 @@ export function createMcpApp(deps: McpAppDeps): Hono<AppEnv> {
     );
   });
   return app;
+}
+
+/** HTTP 429 when the API key cannot spend `cost` more units now (spending nothing then); else null. */
+function overBudget(c: Context<AppEnv>, limiter: RateLimiter | undefined, cost: number): Response | null {
+  // Keyed by the key's non-secret id; a bare test mount without the API key shares one budget.
+  const decision = limiter?.take(c.get("apiKeyId") ?? "anonymous", cost);
+  if (decision === undefined || decision.allowed) return null;
+  const seconds = decision.retryAfterSeconds;
+  c.header("Retry-After", String(seconds));
+  const message = `Too Many Requests: this API key is over its request budget (each message of a batch counts); retry after ${seconds} seconds`;
+  return c.json(
+    rpcError(null, TRANSPORT_ERROR, message, { code: "rate_limited", retry_after_seconds: seconds }),
+    429,
+  );
 }
 
 function refuse(c: Context, status: 405 | 406 | 415, message: string): Response {

@@ -33,11 +33,15 @@ export function callerOf(
 /**
  * A tools/call acting for another customer than the request is bound to: the calling backend's
  * fault, refused (as a JSON-RPC error) before any message of the request runs. Null otherwise.
+ *
+ * Only a well-formed customer id can name another customer. Anything else (a non-string such as
+ * {"toString": "x"}, which String() cannot even convert, or a malformed string) is left to
+ * `customerFor`, which answers it as the invalid_customer_id tool error, without echoing it.
  */
 export function foreignCustomer(request: JSONRPCRequest, caller: McpCaller): DomainError | null {
   if (request.method !== "tools/call" || caller.customerId === null) return null;
   const argument = (request.params as { arguments?: Record<string, unknown> }).arguments?.customer_id;
-  return argument === undefined || argument === caller.customerId ? null : customerMismatch(String(argument));
+  return isCustomerId(argument) && argument !== caller.customerId ? customerMismatch(argument) : null;
 }
 
 /**

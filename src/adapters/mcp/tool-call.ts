@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { ConcurrencyLimiter, Release } from "../shared/concurrency-limiter.ts";
 import type { RateLimiter } from "../shared/rate-limiter.ts";
 import { invalidArguments, readableIssue, unknownArguments } from "./argument-issues.ts";
 import { customerFor, type McpCaller } from "./mcp-caller.ts";
@@ -18,7 +19,24 @@ export interface ToolCallDeps {
   onToolCall?: (tool: string, outcome: string, durationMs: number) => void;
   /** Tool calls per customer (CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER); over budget is rate_limited. */
   customerLimiter?: RateLimiter;
+  /**
+   * Tool calls running at once in this process (CALENDAR_SERVER_MAX_CONCURRENT_CALLS), the
+   * bound that keeps memory under its ceiling; past its queue a call is rate_limited.
+   */
+  workLimiter?: ConcurrencyLimiter;
 }
+
+/**
+ * The most JSON one answer may carry. Tools keep well under it (list_events pages and truncates,
+ * event-list-bounds.ts); this is the backstop that keeps one answer from holding megabytes.
+ */
+export const MAX_ANSWER_JSON_BYTES = 1_000_000;
+/**
+ * Up to this size the text content repeats the JSON (the MCP spec asks for that, and many
+ * clients show models only the text); a larger answer's text is its summary alone, so a large
+ * answer is not written twice.
+ */
+export const TEXT_COPY_MAX_BYTES = 64 * 1024;
 
 const TOOLS_BY_NAME: ReadonlyMap<string, McpTool> = new Map(TOOLS.map((tool) => [tool.name, tool]));
 
@@ -73,19 +91,14 @@ async function runTool(
   const started = performance.now();
   let customerId: CustomerId | null = null;
   let outcome = "ok";
+  let release: Release | null = null;
   try {
     customerId = customerFor(rawArgs.customer_id, caller);
     spendBudget(deps.customerLimiter, customerId);
-    const answer = await tool.run(deps.services, customerId, parseArguments(tool, rawArgs));
-    const data = answer.data as Record<string, unknown>;
-    const json = JSON.stringify(data);
-    // The JSON goes into the text too: many clients show models only the text.
-    const result: CallToolResult = {
-      content: [{ type: "text", text: `${answer.summary}\n\n${json}` }],
-      structuredContent: data,
-    };
-    STRUCTURED_JSON.set(result, json);
-    return result;
+    const args = parseArguments(tool, rawArgs);
+    release = await admitted(deps.workLimiter);
+    const answer = await tool.run(deps.services, customerId, args);
+    return encodeAnswer(tool, answer.data as Record<string, unknown>, answer.summary);
   } catch (error) {
     const failure = await toToolError(error, { customerId, connect: deps.services.connect });
     outcome = failure.code;
@@ -98,6 +111,7 @@ async function runTool(
     }
     return failure.result;
   } finally {
+    release?.();
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     // Arguments are never logged: they carry what users wrote (titles, attendees, descriptions).
     deps.logger.log("info", "mcp_tool_call", {
@@ -111,6 +125,50 @@ async function runTool(
     });
     deps.onToolCall?.(tool.name, outcome, durationMs);
   }
+}
+
+/**
+ * A success as the client reads it. Small answers carry their JSON twice (structuredContent and
+ * text, as the MCP spec recommends); large ones once, with the summary as text.
+ * @throws DomainError invalid_argument when the answer is over MAX_ANSWER_JSON_BYTES
+ */
+function encodeAnswer(tool: McpTool, data: Record<string, unknown>, summary: string): CallToolResult {
+  const json = JSON.stringify(data);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_ANSWER_JSON_BYTES) {
+    throw new DomainError(
+      "invalid_argument",
+      `The answer of ${tool.name} would be ${kib(bytes)} KiB, over the ${kib(MAX_ANSWER_JSON_BYTES)} KiB limit; ask for less (a smaller max_results or a narrower window)`,
+    );
+  }
+  const text =
+    bytes <= TEXT_COPY_MAX_BYTES
+      ? `${summary}\n\n${json}`
+      : `${summary}\n\nThe full answer (${kib(bytes)} KiB of JSON) is in structuredContent; it is not repeated here.`;
+  const result: CallToolResult = { content: [{ type: "text", text }], structuredContent: data };
+  STRUCTURED_JSON.set(result, json);
+  return result;
+}
+
+function kib(bytes: number): number {
+  return Math.ceil(bytes / 1024);
+}
+
+/**
+ * A running slot for one call, waiting for it if need be.
+ * @throws DomainError rate_limited when this instance already has as many calls waiting as it queues
+ */
+async function admitted(limiter: ConcurrencyLimiter | undefined): Promise<Release | null> {
+  if (limiter === undefined) return null;
+  const slot = limiter.enter();
+  if (slot !== null) return slot;
+  throw new DomainError(
+    "rate_limited",
+    "This server is running as many calendar calls as it takes at once; retry in a moment",
+    {
+      details: { retry_after_seconds: 1 },
+    },
+  );
 }
 
 /** @throws DomainError rate_limited, with the wait, when the customer is over budget */

@@ -3,7 +3,8 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 /** A budget per key; what the MCP endpoint asks before it runs anything. */
 export interface RateLimiter {
-  take(key: string): RateDecision;
+  /** Spend `cost` units (default 1) of `key`'s budget, all or none. */
+  take(key: string, cost?: number): RateDecision;
 }
 
 export interface RateLimiterOptions {
@@ -56,18 +57,23 @@ export class TokenBucketRateLimiter implements RateLimiter {
     return this.#buckets.size;
   }
 
-  /** Spend one token of `key`'s budget, or say how long until one is there. */
-  take(key: string): RateDecision {
+  /**
+   * Spend `cost` tokens of `key`'s budget (a JSON-RPC batch spends one per message), or spend
+   * nothing and say how long until that many are there. A cost above the whole budget can never
+   * pass: it is told to wait a whole minute.
+   */
+  take(key: string, cost = 1): RateDecision {
     if (!this.enabled) return { allowed: true };
     const now = this.#now();
     const bucket = this.#buckets.get(key) ?? this.#fresh(now);
     const tokens = Math.min(this.#capacity, bucket.tokens + (now - bucket.updatedAt) * this.#perMs);
-    if (tokens >= 1) {
-      this.#buckets.set(key, { tokens: tokens - 1, updatedAt: now });
+    if (tokens >= cost) {
+      this.#buckets.set(key, { tokens: tokens - cost, updatedAt: now });
       return { allowed: true };
     }
     this.#buckets.set(key, { tokens, updatedAt: now });
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.#perMs / 1000)) };
+    const missing = cost > this.#capacity ? this.#capacity : cost - tokens;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / this.#perMs / 1000)) };
   }
 
   #fresh(now: number): Bucket {

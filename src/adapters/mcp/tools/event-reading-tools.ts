@@ -16,6 +16,12 @@ import {
   toCalendarOutput,
   toEventOutput,
 } from "./calendar-views.ts";
+import {
+  boundedPageSize,
+  listedEventOutput,
+  MAX_EVENTS_PER_PAGE,
+  toListedEvent,
+} from "./event-list-bounds.ts";
 
 /** Reading the user's calendars and events. */
 
@@ -43,7 +49,8 @@ export const listEvents: McpTool = defineTool({
   title: "List events",
   description:
     "Events in a time window, recurring events expanded into their instances, ordered by start. " +
-    "Without time_min and time_max it lists what is coming from now on.",
+    "Without time_min and time_max it lists what is coming from now on. Long descriptions are cut " +
+    "short (description_truncated); get_event gives the full event.",
   input: z.object({
     calendar_id: calendarIdArg.optional(),
     time_min: z.string().optional().describe(`Only events ending after this; ${TIME_FORMS}. Default: now`),
@@ -52,13 +59,21 @@ export const listEvents: McpTool = defineTool({
       .string()
       .optional()
       .describe("Free text matched against summary, description, location, attendees"),
-    max_results: z.number().int().min(1).max(2500).optional().describe("1-2500 events per page; default 250"),
+    max_results: z
+      .number()
+      .int()
+      .min(1)
+      .max(2500)
+      .optional()
+      .describe(
+        `Events per page, at most ${MAX_EVENTS_PER_PAGE} (more is served as ${MAX_EVENTS_PER_PAGE}); default ${MAX_EVENTS_PER_PAGE}`,
+      ),
     page_token: z.string().optional().describe("next_page_token of a previous answer, for the next page"),
     time_zone: timeZoneArg.optional(),
     approval: approvalArg.optional(),
   }),
   output: z.object({
-    events: z.array(eventOutput),
+    events: z.array(listedEventOutput),
     next_page_token: z
       .string()
       .nullable()
@@ -71,7 +86,7 @@ export const listEvents: McpTool = defineTool({
       timeMin: args.time_min === undefined ? undefined : parseTimeInput("time_min", args.time_min),
       timeMax: args.time_max === undefined ? undefined : parseTimeInput("time_max", args.time_max),
       query: args.query,
-      maxResults: args.max_results,
+      maxResults: boundedPageSize(args.max_results),
       pageToken: args.page_token,
       timeZone: args.time_zone,
       approval: args.approval,
@@ -80,7 +95,7 @@ export const listEvents: McpTool = defineTool({
     const zone = shownZone(args.time_zone);
     return {
       data: {
-        events: page.events.map((event) => toEventOutput(event, zone)),
+        events: page.events.map((event) => toListedEvent(event, zone)),
         next_page_token: page.nextPageToken,
       },
       summary:
