@@ -117,6 +117,21 @@ describe("check_availability and find_available_slots", () => {
     ]);
   });
 
+  test("check_availability with an offset window and no time_zone names UTC beside its UTC times", async () => {
+    const world = await mcpWorld();
+    seedMeeting(world);
+    const data = dataOf(
+      await call(world, "check_availability", {
+        time_min: "2026-01-20T08:00:00+01:00",
+        time_max: "2026-01-20T18:00:00+01:00",
+      }),
+    );
+    expect(data.time_zone).toBe("UTC");
+    const [calendar] = data.calendars as Array<{ busy: Array<{ start: string; end: string }> }>;
+    expect(calendar?.busy).toHaveLength(1);
+    expect(calendar?.busy[0]?.start).toMatch(/^2026-01-20T09:00:00(Z|\+00:00)$/);
+  });
+
   test("find_available_slots skips busy time", async () => {
     const world = await mcpWorld();
     seedMeeting(world);

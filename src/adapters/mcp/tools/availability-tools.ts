@@ -20,7 +20,8 @@ export const checkAvailability: McpTool = defineTool({
   title: "Check availability",
   description:
     "Busy intervals of one or more calendars over a window of at most 90 days (Google's free/busy). " +
-    "Use it before proposing or booking a time.",
+    "Use it before proposing or booking a time. Times come back in time_zone when given, else in the " +
+    "calendar's zone for a local window, else in UTC; the zone is named in the answer.",
   input: z.object({
     time_min: z.string().describe(`Window start; ${TIME_FORMS}`),
     time_max: z.string().describe(`Window end; same forms as time_min`),
@@ -31,7 +32,7 @@ export const checkAvailability: McpTool = defineTool({
   output: z.object({
     time_min: z.string(),
     time_max: z.string(),
-    time_zone: z.string().nullable(),
+    time_zone: z.string().describe("The zone every time of this answer is written in"),
     calendars: z.array(
       z.object({
         calendar_id: z.string(),
@@ -49,7 +50,8 @@ export const checkAvailability: McpTool = defineTool({
       timeZone: args.time_zone,
       approval: args.approval,
     });
-    const zone = result.timeZone ?? undefined;
+    // No zone given or needed: the times are UTC, and the answer says so beside them.
+    const zone = result.timeZone ?? "UTC";
     const window = toBusyOutput({ start: result.timeMin, end: result.timeMax }, zone);
     const calendars = result.calendars.map((calendar) =>
       "error" in calendar
@@ -61,7 +63,7 @@ export const checkAvailability: McpTool = defineTool({
     );
     const busy = calendars.reduce((sum, calendar) => sum + calendar.busy.length, 0);
     return {
-      data: { time_min: window.start, time_max: window.end, time_zone: result.timeZone, calendars },
+      data: { time_min: window.start, time_max: window.end, time_zone: zone, calendars },
       summary:
         busy === 0
           ? `Free from ${window.start} to ${window.end}.`
