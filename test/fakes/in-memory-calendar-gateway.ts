@@ -138,7 +138,8 @@ export class InMemoryCalendarGateway implements CalendarGateway {
     const size = query.maxResults ?? 250;
     const events = matching.slice(offset, offset + size).map((event) => asAnswered(event, calendarId));
     const next = offset + size < matching.length ? String(offset + size) : null;
-    return { events, nextPageToken: next };
+    // Google's events.list answer names the calendar's own zone.
+    return { events, nextPageToken: next, calendarTimeZone: calendar.summary.timeZone };
   }
 
   async getEvent(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent> {

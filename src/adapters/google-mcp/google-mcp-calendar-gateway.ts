@@ -110,7 +110,11 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
         ...pick(query, ["timeMin", "timeMax", "text", "pageToken", "timeZone"]),
         ...(query.maxResults === undefined ? {} : { pageSize: query.maxResults }),
       });
-      return { events: toEvents(calendarId, list.events), nextPageToken: list.nextPageToken };
+      return {
+        events: toEvents(calendarId, list.events),
+        nextPageToken: list.nextPageToken,
+        calendarTimeZone: list.timeZone,
+      };
     });
   }
 

@@ -113,6 +113,7 @@ export class GoogleCalendarGateway implements CalendarGateway {
     return {
       events: (answer.data.items ?? []).map((event) => toCalendarEvent(calendarId, event)),
       nextPageToken: answer.data.nextPageToken ?? null,
+      calendarTimeZone: answer.data.timeZone ?? null,
     };
   }
 

@@ -34,6 +34,8 @@ export interface EventQuery extends ApprovalOptions {
 export interface EventPage {
   events: CalendarEvent[];
   nextPageToken: string | null;
+  /** The calendar's own time zone, when Google reported it with the page (it does, at no cost). */
+  calendarTimeZone?: string | null;
 }
 
 export interface FreeBusyQuery extends ApprovalOptions {

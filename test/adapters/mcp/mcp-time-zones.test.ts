@@ -35,6 +35,19 @@ describe("every time is written in the zone shown beside it", () => {
     expect(moved.start).toEqual({ date_time: "2026-01-23T18:00:00+01:00", time_zone: "Europe/Madrid" });
   });
 
+  test("list_events without time_zone writes an event with no zone of its own in the calendar's zone, named", async () => {
+    const { world, call } = await samsWorld();
+    world.calendar.seedEvent("primary", {
+      start: { dateTime: "2026-01-23T15:00:00Z" },
+      end: { dateTime: "2026-01-23T16:00:00Z" },
+    });
+    const listed = dataOf(
+      await call("list_events", { time_min: "2026-01-23T00:00:00Z", time_max: "2026-01-24T00:00:00Z" }),
+    );
+    const [event] = listed.events as Array<{ start: unknown }>;
+    expect(event?.start).toEqual({ date_time: "2026-01-23T10:00:00-05:00", time_zone: "America/New_York" });
+  });
+
   test("time_conflict lists whole busy blocks in the zone asked for, else the calendar's", async () => {
     const { world, call } = await samsWorld();
     world.calendar.seedEvent("primary", {

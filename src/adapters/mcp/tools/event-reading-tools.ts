@@ -92,7 +92,9 @@ export const listEvents: McpTool = defineTool({
       approval: args.approval,
     });
     const first = page.events[0];
-    const zone = shownZone(args.time_zone);
+    // The caller's zone, else the calendar's (Google sends it with the page): every time is
+    // written with the offset of the zone named beside it.
+    const zone = shownZone(args.time_zone) ?? page.calendarTimeZone ?? undefined;
     return {
       data: {
         events: page.events.map((event) => toListedEvent(event, zone)),
