@@ -50,7 +50,10 @@ export async function startBackendStack(backend: Backend): Promise<BackendStack>
       { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [] },
       { clientId: OLD_CLIENT_ID, clientSecret: OLD_CLIENT_SECRET, redirectUris: [] },
     ],
-    accounts: [{ email: ANA, name: "Ana García", timeZone: "Europe/Madrid" }],
+    accounts: [
+      { email: ANA, name: "Ana García", timeZone: "Europe/Madrid" },
+      { email: "sam.lee@example.com", name: "Sam Lee", timeZone: "America/New_York" },
+    ],
     options: { autoApproveEmail: ANA },
   });
   const schema = newSchemaName();

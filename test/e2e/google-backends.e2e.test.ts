@@ -60,6 +60,36 @@ describe.each(["rest", "mcp"] as Backend[])("backend %s, end to end", (backend) 
     await stack.stop();
   });
 
+  test("someone else's availability: suggest_time on the MCP backend, Google's free/busy entry on REST", async () => {
+    const sam = "sam.lee@example.com";
+    const calendar = primaryCalendar(stack.emulator.state, sam);
+    const start = Date.parse("2027-05-04T10:00:00Z");
+    const event = blankEvent(
+      `sambusy${Date.now().toString(32)}`,
+      sam,
+      Date.now(),
+      { kind: "dateTime", instant: start, timeZone: null },
+      { kind: "dateTime", instant: start + 3_600_000, timeZone: null },
+    );
+    event.fields.summary = "Sam's dentist";
+    calendar.events.set(event.id, event);
+    const result = await stack.a.tool("check_availability", {
+      customer_id: USER,
+      time_min: "2027-05-04T09:00:00Z",
+      time_max: "2027-05-04T12:00:00Z",
+      calendar_ids: [sam],
+    });
+    if (backend === "mcp") {
+      // Sam's calendar cannot be listed; the free periods suggest_time offers leave his hour busy.
+      const [entry] = dataOf(result).calendars as Array<{ busy: unknown[]; error?: string }>;
+      expect(entry?.error).toBeUndefined();
+      expect(entry?.busy).toEqual([{ start: "2027-05-04T10:00:00Z", end: "2027-05-04T11:00:00Z" }]);
+    } else {
+      // Google's free/busy reports a calendar it cannot read; alone in the question, that is not_found.
+      expect(errorOf(result)).toMatchObject({ code: "not_found", calendar_id: sam });
+    }
+  });
+
   test("every read tool answers, each in one Google request or two", async () => {
     expect(dataOf(await counted("calendar_status", "calendar_status", {}))).toMatchObject({
       connected: true,

@@ -372,3 +372,62 @@ function toAttendee(attendee: z.infer<typeof attendeeOutput>): Attendee {
 function nonEmpty(value: string | undefined): string | null {
   return value === undefined || value === "" ? null : value;
 }
+
+/**
+ * `suggest_time` for one person's free time over the whole window: the shortest slots Google
+ * considers, every hour of every day, as many as it will list.
+ */
+export function suggestTimeArgs(
+  email: string,
+  timeMin: Date,
+  timeMax: Date,
+  timeZone?: string,
+): ToolArguments {
+  return {
+    attendeeEmails: [email],
+    startTime: timeMin.toISOString(),
+    endTime: timeMax.toISOString(),
+    durationMinutes: SUGGEST_MIN_MINUTES,
+    ...(timeZone === undefined ? {} : { timeZone }),
+    preferences: {
+      startHour: "00:00",
+      endHour: "23:59",
+      excludeWeekends: false,
+      pageSize: SUGGEST_PAGE_SIZE,
+    },
+  };
+}
+
+const SUGGEST_MIN_MINUTES = 15;
+const SUGGEST_PAGE_SIZE = 500;
+
+const suggestedSlots = z.object({
+  timeSlots: z
+    .array(
+      z.object({
+        start: dateOrDateTime,
+        end: dateOrDateTime,
+        startTime: text,
+        endTime: text,
+      }),
+    )
+    .optional()
+    .catch([]),
+});
+
+/** The free periods `suggest_time` answered, as instants; null when the answer is not a slot list. */
+export function parseSuggestedFree(raw: unknown): Array<{ start: Date; end: Date }> | null {
+  const parsed = suggestedSlots.safeParse(raw);
+  if (!parsed.success) return null;
+  const free: Array<{ start: Date; end: Date }> = [];
+  for (const slot of parsed.data.timeSlots ?? []) {
+    const start = slot.start?.dateTime ?? slot.startTime;
+    const end = slot.end?.dateTime ?? slot.endTime;
+    if (start === undefined || end === undefined) continue;
+    const from = new Date(start);
+    const to = new Date(end);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) return null;
+    free.push({ start: from, end: to });
+  }
+  return free.sort((a, b) => a.start.getTime() - b.start.getTime());
+}

@@ -1,4 +1,10 @@
-import type { CalendarEvent, CalendarSummary, EventDraft, SendUpdates } from "../../domain/calendar.ts";
+import type {
+  CalendarEvent,
+  CalendarSummary,
+  EventDraft,
+  Interval,
+  SendUpdates,
+} from "../../domain/calendar.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
 import type {
   ApprovalOptions,
@@ -137,11 +143,51 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
         } catch (error) {
           // As Google's free/busy does: a calendar this account cannot read is an entry, not a failure.
           if (!isDomainError(error, "not_found") && !isPermissionDenied(error)) throw error;
-          answer.set(calendarId, { busy: [], error: "notFound" });
+          // Someone else's calendar: their free time is what Google's suggest_time is for.
+          const busy = calendarId.includes("@") ? await this.#busyOfOthers(ctx, calendarId, query) : null;
+          answer.set(calendarId, busy === null ? { busy: [], error: "notFound" } : { busy });
         }
       }
       return answer;
     });
+  }
+
+  /**
+   * Another person's busy time, as the complement of the free periods `suggest_time` lists for
+   * them over the window (one request). Conservative: time Google does not offer as free (gaps
+   * shorter than its shortest slot, or beyond the slots it lists) reads as busy. Null when Google
+   * cannot tell either.
+   */
+  async #busyOfOthers(ctx: CallContext, email: string, query: FreeBusyQuery): Promise<Interval[] | null> {
+    let data: unknown;
+    try {
+      data = await this.#caller.call(
+        ctx,
+        schema.TOOLS.suggestTime,
+        schema.suggestTimeArgs(email, query.timeMin, query.timeMax, query.timeZone),
+      );
+    } catch (error) {
+      if (
+        isDomainError(error, "not_found") ||
+        isPermissionDenied(error) ||
+        isDomainError(error, "invalid_argument")
+      ) {
+        return null;
+      }
+      throw error;
+    }
+    const free = schema.parseSuggestedFree(data);
+    if (free === null) return null;
+    const busy: Interval[] = [];
+    let cursor = query.timeMin;
+    for (const slot of free) {
+      if (slot.start > cursor)
+        busy.push({ start: cursor, end: slot.start < query.timeMax ? slot.start : query.timeMax });
+      if (slot.end > cursor) cursor = slot.end;
+      if (cursor >= query.timeMax) break;
+    }
+    if (cursor < query.timeMax) busy.push({ start: cursor, end: query.timeMax });
+    return busy.filter((interval) => interval.end > interval.start);
   }
 
   /**
