@@ -182,7 +182,7 @@ export class GoogleMcpCalendarGateway implements CalendarGateway {
     let cursor = query.timeMin;
     for (const slot of free) {
       if (slot.start > cursor)
-        busy.push({ start: cursor, end: slot.start < query.timeMax ? slot.start : query.timeMax });
+        busy.push({ start: cursor, end: new Date(Math.min(slot.start.getTime(), query.timeMax.getTime())) });
       if (slot.end > cursor) cursor = slot.end;
       if (cursor >= query.timeMax) break;
     }
