@@ -91,6 +91,13 @@ describe("layering", () => {
     expect(shared.map(describeEdge)).toEqual([]);
   });
 
+  test("src/ uses zod's public API only (no _zod internals, no $Zod classes): an upgrade cannot break it silently", () => {
+    const internal = sourceFiles("src").filter((file) =>
+      /_zod\.|\$Zod[A-Z]/.test(fs.readFileSync(path.join(REPO, file), "utf8")),
+    );
+    expect(internal).toEqual([]);
+  });
+
   test("the production image copies src/ only: no emulator, sandbox or test double in it", () => {
     const dockerfile = fs.readFileSync(path.join(REPO, "Dockerfile"), "utf8");
     const copied = dockerfile

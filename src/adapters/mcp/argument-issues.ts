@@ -1,6 +1,9 @@
 import type { z } from "zod";
 import { DomainError } from "../../domain/errors.ts";
 
+/** One issue of a failed parse, through zod's public error type. */
+type ZodIssue = z.ZodError["issues"][number];
+
 /**
  * What is wrong with a tool's arguments, in words a model and a person can act on: every
  * unknown argument (with the one probably meant), and every schema failure said plainly
@@ -83,12 +86,12 @@ function editDistance(a: string, b: string): number {
 }
 
 /** A zod issue said plainly; `args` gives the value that was at fault. */
-export function readableIssue(issue: z.core.$ZodIssue, args: Record<string, unknown>): ArgumentIssue {
+export function readableIssue(issue: ZodIssue, args: Record<string, unknown>): ArgumentIssue {
   const field = issue.path.length === 0 ? "arguments" : fieldName(issue.path);
   return { field, message: `${field} ${complaint(issue, valueAt(args, issue.path))}` };
 }
 
-function complaint(issue: z.core.$ZodIssue, value: unknown): string {
+function complaint(issue: ZodIssue, value: unknown): string {
   switch (issue.code) {
     case "invalid_type":
       return value === undefined
