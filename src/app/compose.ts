@@ -174,7 +174,7 @@ export function composeServices(
   const confirmConnection =
     config.server.connectConfirmUrl === null
       ? undefined
-      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock });
+      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock, notifications });
   // Assigned below, once the token service it needs exists; used only after a callback.
   let tracking: ChangeTracking | null = null;
   const connectDeps = {

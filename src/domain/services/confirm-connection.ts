@@ -4,6 +4,7 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
+import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingConnections } from "../ports/pending-connections.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
@@ -28,6 +29,8 @@ export interface ConfirmConnectionDeps {
   clock: Clock;
   /** How long the backend has to confirm. */
   confirmTtlMs?: number;
+  /** Told (durably) about each confirmed connection; none when webhooks are off. */
+  notifications?: Notifications;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -51,7 +54,7 @@ export class ConfirmConnection {
    * @throws DomainError missing_refresh_token, storage_unavailable
    */
   async hold(customerId: CustomerId, granted: GrantedTokens): Promise<HeldConnection> {
-    const previous = await this.#deps.vault.get(customerId).catch(() => null);
+    const previous = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
     connectionAfterConsent(customerId, granted, previous, this.#deps.clock.now());
     const held = {
       connectCode: randomToken(),
@@ -88,7 +91,7 @@ export class ConfirmConnection {
       );
     }
     return this.#deps.lock.withLock(customerId, "token", async (lock) => {
-      const previous = await this.#deps.vault.get(customerId).catch(() => null);
+      const previous = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
       const connection = connectionAfterConsent(customerId, granted, previous, this.#deps.clock.now());
       await lock.confirm();
       await this.#deps.vault.put(connection);
@@ -101,6 +104,13 @@ export class ConfirmConnection {
           customerId,
         );
       }
+      await this.#deps.notifications?.record({
+        type: "connection.connected",
+        customerId,
+        occurredAt: connection.connectedAt,
+        email: connection.email,
+        scopes: connection.tokens.scopes,
+      });
       return { customerId, email: connection.email, scopes: connection.tokens.scopes };
     });
   }
@@ -120,4 +130,10 @@ export class ConfirmConnection {
       customerId,
     );
   }
+}
+
+/** storage_unavailable stops the work; a record no held key opens has nothing to keep. */
+function unreadableAsMissing(error: unknown): null {
+  if (isDomainError(error, "record_unreadable")) return null;
+  throw error;
 }
