@@ -1,4 +1,9 @@
-import { connectionAfterConsent, revokeUnlessShared, sameAccount } from "../account-binding.ts";
+import {
+  connectionAfterConsent,
+  revokeUnlessShared,
+  storeConsent,
+  unreadableAsMissing,
+} from "../account-binding.ts";
 import type { GrantedTokens } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
@@ -90,29 +95,9 @@ export class ConfirmConnection {
         "The connect_code expired: the consent was discarded and its grant revoked; connect again",
       );
     }
-    return this.#deps.lock.withLock(customerId, "token", async (lock) => {
-      const previous = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
-      const connection = connectionAfterConsent(customerId, granted, previous, this.#deps.clock.now());
-      await lock.confirm();
-      await this.#deps.vault.put(connection);
-      if (previous !== null && !sameAccount(previous.email, connection.email)) {
-        const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
-        await revokeUnlessShared(
-          this.#deps,
-          replaced,
-          { email: previous.email, clientId: previous.oauthClientId },
-          customerId,
-        );
-      }
-      await this.#deps.notifications?.record({
-        type: "connection.connected",
-        customerId,
-        occurredAt: connection.connectedAt,
-        email: connection.email,
-        scopes: connection.tokens.scopes,
-      });
-      return { customerId, email: connection.email, scopes: connection.tokens.scopes };
-    });
+    return this.#deps.lock.withLock(customerId, "token", (lock) =>
+      storeConsent(this.#deps, lock, customerId, granted),
+    );
   }
 
   /** Drop consents nobody confirmed in time, revoking their grants. @returns how many */
@@ -130,10 +115,4 @@ export class ConfirmConnection {
       customerId,
     );
   }
-}
-
-/** storage_unavailable stops the work; a record no held key opens has nothing to keep. */
-function unreadableAsMissing(error: unknown): null {
-  if (isDomainError(error, "record_unreadable")) return null;
-  throw error;
 }

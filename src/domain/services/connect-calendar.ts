@@ -1,7 +1,7 @@
-import { connectionAfterConsent, revokeUnlessShared, sameAccount } from "../account-binding.ts";
+import { revokeUnlessShared, sameAccount, storeConsent, unreadableAsMissing } from "../account-binding.ts";
 import type { GrantedTokens, PendingAuthorization } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
-import { DomainError, isDomainError } from "../errors.ts";
+import { DomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
 import type { Notifications } from "../ports/notifications.ts";
@@ -94,32 +94,9 @@ export class ConnectCalendar {
       const held = await confirmation.hold(customerId, granted);
       return { customerId, email: granted.email, scopes: granted.scopes ?? [], held };
     }
-    return this.#deps.lock.withLock(customerId, "token", async (held) => {
-      // storage_unavailable stops the connect: saving over a record we could not read would drop
-      // the refresh token it holds. An unreadable record has nothing to keep: the new grant replaces it.
-      const previous = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
-      const connection = connectionAfterConsent(customerId, granted, previous, this.#deps.clock.now());
-      await held.confirm();
-      await this.#deps.vault.put(connection);
-      if (previous !== null && !sameAccount(previous.email, connection.email)) {
-        const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
-        await revokeUnlessShared(
-          this.#deps,
-          replaced,
-          { email: previous.email, clientId: previous.oauthClientId },
-          customerId,
-        );
-      }
-      const { email, tokens } = connection;
-      await this.#deps.notifications?.record({
-        type: "connection.connected",
-        customerId,
-        occurredAt: connection.connectedAt,
-        email,
-        scopes: tokens.scopes,
-      });
-      return { customerId, email, scopes: tokens.scopes };
-    });
+    return this.#deps.lock.withLock(customerId, "token", (held) =>
+      storeConsent(this.#deps, held, customerId, granted),
+    );
   }
 
   /** A link made for one account, consented by another: revoke what was granted, store nothing. */
@@ -160,10 +137,4 @@ export class ConnectCalendar {
     }
     return pending;
   }
-}
-
-/** A record no held key opens (keys changed since, or tampered) is as good as absent. */
-function unreadableAsMissing(error: unknown): null {
-  if (isDomainError(error, "record_unreadable")) return null;
-  throw error;
 }
