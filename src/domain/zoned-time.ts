@@ -68,6 +68,62 @@ export function canonicalTimeZone(zone: string, field = "timeZone"): string {
 
 /** The wall-clock reading of `instant` in `zone` (a canonical zone name). */
 export function zonedParts(instant: Date, zone: string): ZonedParts {
+  const offset = steadyOffsetMinutes(instant.getTime(), zone);
+  if (offset === null) return formattedParts(instant, zone);
+  const local = new Date(instant.getTime() + offset * MINUTE_MS);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay() === 0 ? 7 : local.getUTCDay(),
+  };
+}
+
+/** Minutes `zone` is ahead of UTC at `instant` (Madrid in summer: 120). */
+export function offsetMinutes(instant: Date, zone: string): number {
+  return (
+    steadyOffsetMinutes(instant.getTime(), zone) ??
+    Math.round(exactOffsetMs(instant.getTime(), zone) / MINUTE_MS)
+  );
+}
+
+/**
+ * Asking Intl for a reading (formatToParts) is the costliest step of rendering an event's times,
+ * and a page of events asks it for many instants of one zone. Offsets change only at a zone's
+ * transitions, a few times a year, so the offset is asked once per zone and span of
+ * OFFSET_SPAN_MS: when it is the same whole number of minutes at the span's first and last
+ * second, it holds for the whole span (no zone has two transitions that cancel within six hours).
+ * Spans holding a transition, or historical offsets with seconds, answer null: those instants
+ * are read from Intl one by one.
+ */
+const OFFSET_SPAN_MS = 6 * 3_600_000;
+const MAX_CACHED_SPANS = 8192;
+const steadyOffsets = new Map<string, number | null>();
+
+function steadyOffsetMinutes(ms: number, zone: string): number | null {
+  const span = Math.floor(ms / OFFSET_SPAN_MS);
+  const key = `${zone} ${span}`;
+  let offset = steadyOffsets.get(key);
+  if (offset === undefined) {
+    const first = exactOffsetMs(span * OFFSET_SPAN_MS, zone);
+    const last = exactOffsetMs((span + 1) * OFFSET_SPAN_MS - 1000, zone);
+    offset = first === last && first % MINUTE_MS === 0 ? first / MINUTE_MS : null;
+    if (steadyOffsets.size >= MAX_CACHED_SPANS) steadyOffsets.clear();
+    steadyOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** How far `zone`'s wall clock is ahead of UTC at `ms`, to the second, as Intl reads it. */
+function exactOffsetMs(ms: number, zone: string): number {
+  const wholeSecond = Math.floor(ms / 1000) * 1000;
+  return localAsUtc(formattedParts(new Date(wholeSecond), zone)) - wholeSecond;
+}
+
+function formattedParts(instant: Date, zone: string): ZonedParts {
   const values: Record<string, string> = {};
   for (const part of formatter(zone).formatToParts(instant)) values[part.type] = part.value;
   return {
@@ -79,13 +135,6 @@ export function zonedParts(instant: Date, zone: string): ZonedParts {
     second: Number(values.second),
     weekday: WEEKDAYS[values.weekday ?? ""] ?? 0,
   };
-}
-
-/** Minutes `zone` is ahead of UTC at `instant` (Madrid in summer: 120). */
-export function offsetMinutes(instant: Date, zone: string): number {
-  const wholeSecond = Math.floor(instant.getTime() / 1000) * 1000;
-  const local = localAsUtc(zonedParts(new Date(wholeSecond), zone));
-  return Math.round((local - wholeSecond) / MINUTE_MS);
 }
 
 /**
