@@ -16,6 +16,7 @@ import { EncryptedFilePendingConnections } from "../adapters/vault/encrypted-fil
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";
 import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
+import { startSqliteCheckpoints } from "../adapters/vault/sqlite-checkpoints.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqliteIdempotencyRecords } from "../adapters/vault/sqlite-idempotency-records.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
@@ -70,13 +71,23 @@ export async function openStorage(
     case "sqlite": {
       fs.mkdirSync(path.dirname(path.resolve(config.storage.sqlitePath)), { recursive: true, mode: 0o700 });
       const db = openSqliteTokenDatabase(config.storage.sqlitePath);
+      // Booking keys are written twice per keyed booking, on its answer path; waiting for the
+      // disk there doubled what a booking adds to Google's time (bun:sqlite blocks the event loop
+      // while it waits). They get a connection of their own with synchronous=NORMAL: durable
+      // through any crash of the process, kill -9 included. A power loss may roll back the last
+      // few; a retry then finds no record, and the booking it repeats is still not made twice:
+      // on REST, Google refuses the event id the key derives; on Google's MCP server, the slot
+      // is busy with the earlier event, so the retry is refused as a time_conflict naming it
+      // (unless it allows conflicts: that one case could book twice after a power loss).
+      const bookkeeping = openSqliteTokenDatabase(config.storage.sqlitePath, { synchronous: "NORMAL" });
+      const checkpoints = startSqliteCheckpoints(config.storage.sqlitePath, [db, bookkeeping]);
       const vault = new SqliteTokenVault(db, sealer);
       return {
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
         pendingConnections: new SqlitePendingConnections(db, sealer),
         lock: new InProcessCustomerLock(),
-        idempotency: new SqliteIdempotencyRecords(db, sealer),
+        idempotency: new SqliteIdempotencyRecords(bookkeeping, sealer),
         outbox: new SqliteWebhookOutbox(db, sealer),
         tracked: new SqliteTrackedCalendars(db, sealer),
         ownWrites: new SqliteOwnWrites(db),
@@ -84,7 +95,11 @@ export async function openStorage(
           db.query("SELECT 1").get();
         },
         // close(true) also finalizes the prepared statements the vaults hold.
-        close: async () => db.close(true),
+        close: async () => {
+          checkpoints.stop();
+          bookkeeping.close(true);
+          db.close(true);
+        },
       };
     }
     case "encrypted_file": {

@@ -8,6 +8,13 @@ export interface SqliteTokenDatabaseOptions {
    * bun:sqlite is synchronous, so this also bounds how long the event loop can stall.
    */
   busyTimeoutMs?: number;
+  /**
+   * "FULL" (the default) makes every commit wait for the disk, so it survives power loss: for
+   * tokens and webhooks. "NORMAL" (SQLite's advice for WAL) survives any crash of the process,
+   * kill -9 included, and leaves the disk wait to checkpoints; a power loss may roll back the last
+   * commits. The idempotency records use it (src/app/storage.ts says why).
+   */
+  synchronous?: "FULL" | "NORMAL";
 }
 
 /** Each entry moves the schema from version `index` to `index + 1` (PRAGMA user_version). */
@@ -87,7 +94,7 @@ export function openSqliteTokenDatabase(path: string, options: SqliteTokenDataba
       db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       const mode = db.query<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL").get();
       if (mode?.journal_mode !== "wal") throw new Error(`journal_mode is ${mode?.journal_mode}, not wal`);
-      db.run("PRAGMA synchronous = FULL");
+      db.run(`PRAGMA synchronous = ${options.synchronous ?? "FULL"}`);
       db.run("PRAGMA foreign_keys = ON");
       migrate(db);
       return db;
