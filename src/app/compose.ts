@@ -20,6 +20,7 @@ import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { NO_NOTIFICATIONS, OutboxNotifications } from "../adapters/webhooks/outbox-notifications.ts";
 import { WebhookDeliverer } from "../adapters/webhooks/webhook-deliverer.ts";
+import type { CustomerId } from "../domain/customer-id.ts";
 import { isDomainError } from "../domain/errors.ts";
 import type { OAuthClients } from "../domain/oauth-clients.ts";
 import type { CalendarGateway } from "../domain/ports/calendar-gateway.ts";
@@ -83,12 +84,9 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
   const { pending } = storage;
   const metrics = new ServerMetrics();
   const deliverer = webhookDeliverer(config, storage, logger, metrics);
-  const services = composeServices(config, storage, {
-    logger,
-    clock,
-    metrics,
-    onNotification: deliverer?.nudge,
-  });
+  // Every webhook stored in this process (by the vault or the notifications) starts a delivery.
+  if (deliverer !== null) storage.webhooks?.onRecorded(deliverer.nudge);
+  const services = composeServices(config, storage, { logger, clock, metrics });
   deliverer?.start();
   services.changeTracking?.start();
 
@@ -164,17 +162,17 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
 export function composeServices(
   config: Config,
   storage: Storage,
-  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics; onNotification?: () => void },
+  options: { logger: Logger; clock: Clock; metrics?: ServerMetrics },
 ): Services {
   const { vault, pending, pendingConnections, lock } = storage;
   const { logger, clock, metrics } = options;
-  const notifications = composeNotifications(config, storage, options.onNotification);
+  const notifications = composeNotifications(storage);
   const oauth = new ArcticGoogleOAuthProvider(config.google, clock, metrics?.onGoogleCall);
   const clients = oauthClients(config);
   const confirmConnection =
     config.server.connectConfirmUrl === null
       ? undefined
-      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock, notifications });
+      : new ConfirmConnection({ pendingConnections, vault, oauth, lock, clock });
   // Assigned below, once the token service it needs exists; used only after a callback.
   let tracking: ChangeTracking | null = null;
   const connectDeps = {
@@ -183,7 +181,6 @@ export function composeServices(
     vault,
     lock,
     clock,
-    notifications,
     ...(confirmConnection === undefined ? {} : { confirmation: confirmConnection }),
   };
   const connect =
@@ -200,8 +197,10 @@ export function composeServices(
     lock,
     clock,
     clients,
-    notifications,
-    reauthorize: (customerId) => connect.start(customerId),
+    // The link connection.reauthorization_required carries: started only when webhooks are on.
+    ...(storage.webhooks === null
+      ? {}
+      : { reauthorize: (customerId: CustomerId) => connect.start(customerId) }),
     onRefresh: (outcome) => {
       logger.log("info", "token_refresh", { outcome });
       metrics?.onRefresh(outcome);
@@ -220,7 +219,7 @@ export function composeServices(
   });
   tracking = changeTracking;
   const calendarDeps = { tokens: refresh, calendar, lock, clock };
-  const disconnectDeps = { vault, oauth, lock, notifications, clock };
+  const disconnectDeps = { vault, oauth, lock, clock };
   return {
     connect,
     ...(confirmConnection === undefined ? {} : { confirmConnection }),
@@ -298,15 +297,14 @@ function trackingFailed(logger: Logger, what: string, error: unknown): void {
   });
 }
 
-/** Webhooks on: notifications go to the store's outbox, for whichever instance delivers them. */
-function composeNotifications(config: Config, storage: Storage, onRecorded?: () => void): Notifications {
-  const webhooks = config.webhooks;
+/**
+ * Webhooks on: calendar changes go to the store's outbox, for whichever instance delivers them
+ * (a connection's own webhooks go with its write, through the vault).
+ */
+function composeNotifications(storage: Storage): Notifications {
+  const { webhooks } = storage;
   if (webhooks === null) return NO_NOTIFICATIONS;
-  return new OutboxNotifications({
-    outbox: storage.outbox,
-    maxAgeMs: webhooks.maxAgeMs,
-    ...(onRecorded === undefined ? {} : { onRecorded }),
-  });
+  return new OutboxNotifications({ outbox: storage.outbox, webhooks });
 }
 
 function webhookDeliverer(

@@ -23,6 +23,7 @@ import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-au
 import { SqlitePendingConnections } from "../adapters/vault/sqlite-pending-connections.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
 import { FileWebhookOutbox } from "../adapters/webhooks/file-webhook-outbox.ts";
+import { NotificationWebhooks } from "../adapters/webhooks/notification-webhooks.ts";
 import { PostgresWebhookOutbox } from "../adapters/webhooks/postgres-webhook-outbox.ts";
 import { SqliteWebhookOutbox } from "../adapters/webhooks/sqlite-webhook-outbox.ts";
 import type { WebhookOutbox } from "../adapters/webhooks/webhook-outbox.ts";
@@ -45,6 +46,12 @@ export interface Storage {
   idempotency: IdempotencyRecords;
   /** Webhooks waiting to be sent (and recently sent), sealed like tokens. */
   outbox: WebhookOutbox;
+  /**
+   * How notifications become webhooks in `outbox`, shared by every writer (the vault writes a
+   * connection's with the connection, in one step); null when webhooks are off, and then the
+   * vault records none.
+   */
+  webhooks: NotificationWebhooks | null;
   /** Calendars followed for changes, and the writes our tools made (calendar.events_changed). */
   tracked: TrackedCalendars;
   ownWrites: OwnWrites;
@@ -67,6 +74,9 @@ export async function openStorage(
   const key = config.encryption.key;
   if (key === null) throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required to open the token store");
   const sealer = new RecordSealer({ current: key, previous: config.encryption.previousKeys });
+  const webhooks =
+    config.webhooks === null ? null : new NotificationWebhooks({ maxAgeMs: config.webhooks.maxAgeMs });
+  const withWebhooks = webhooks === null ? {} : { webhooks };
   switch (type) {
     case "sqlite": {
       fs.mkdirSync(path.dirname(path.resolve(config.storage.sqlitePath)), { recursive: true, mode: 0o700 });
@@ -81,7 +91,7 @@ export async function openStorage(
       // (unless it allows conflicts: that one case could book twice after a power loss).
       const bookkeeping = openSqliteTokenDatabase(config.storage.sqlitePath, { synchronous: "NORMAL" });
       const checkpoints = startSqliteCheckpoints(config.storage.sqlitePath, [db, bookkeeping]);
-      const vault = new SqliteTokenVault(db, sealer);
+      const vault = new SqliteTokenVault(db, sealer, withWebhooks);
       return {
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
@@ -89,6 +99,7 @@ export async function openStorage(
         lock: new InProcessCustomerLock(),
         idempotency: new SqliteIdempotencyRecords(bookkeeping, sealer),
         outbox: new SqliteWebhookOutbox(db, sealer),
+        webhooks,
         tracked: new SqliteTrackedCalendars(db, sealer),
         ownWrites: new SqliteOwnWrites(db),
         ping: async () => {
@@ -103,7 +114,7 @@ export async function openStorage(
       };
     }
     case "encrypted_file": {
-      const vault = new EncryptedFileTokenVault({ dir: config.storage.vaultDir, sealer });
+      const vault = new EncryptedFileTokenVault({ dir: config.storage.vaultDir, sealer, ...withWebhooks });
       return {
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
@@ -111,6 +122,7 @@ export async function openStorage(
         lock: new InProcessCustomerLock(),
         idempotency: new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer }),
         outbox: new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer }),
+        webhooks,
         tracked: new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer }),
         ownWrites: new FileOwnWrites({ dir: config.storage.vaultDir }),
         ping: async () => {
@@ -129,7 +141,7 @@ export async function openStorage(
         maxConnections: config.storage.databasePoolSize,
       });
       return {
-        vault: new PostgresTokenVault(db, sealer),
+        vault: new PostgresTokenVault(db, sealer, withWebhooks),
         pending: new PostgresPendingAuthorizations(db, sealer),
         pendingConnections: new PostgresPendingConnections(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
@@ -139,6 +151,7 @@ export async function openStorage(
         ),
         idempotency: new PostgresIdempotencyRecords(db, sealer),
         outbox: new PostgresWebhookOutbox(db, sealer),
+        webhooks,
         tracked: new PostgresTrackedCalendars(db, sealer),
         ownWrites: new PostgresOwnWrites(db),
         ping: () => db.ping(),

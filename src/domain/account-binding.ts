@@ -3,7 +3,6 @@ import type { CustomerId } from "./customer-id.ts";
 import { DomainError, isDomainError } from "./errors.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { HeldLock } from "./ports/customer-lock.ts";
-import type { Notifications } from "./ports/notifications.ts";
 import type { OAuthProvider } from "./ports/oauth-provider.ts";
 import type { TokenVault } from "./ports/token-vault.ts";
 
@@ -132,21 +131,31 @@ export async function revokeUnlessShared(
 /**
  * Store a consent as the customer's connection, under the customer's token lock (`held`): what
  * the callback does at once, and what a confirmation does later. A new account replaces the
- * whole record and its predecessor's grant is revoked unless shared; the backend is told.
+ * whole record and its predecessor's grant is revoked unless shared; the backend is told
+ * (connection.connected, recorded with the write).
  * storage_unavailable stops it: saving over a record we could not read would drop the refresh
  * token it holds. An unreadable record has nothing to keep: the new grant replaces it.
  * @throws DomainError missing_refresh_token, storage_unavailable, google_unavailable (lock lost)
  */
 export async function storeConsent(
-  deps: { vault: TokenVault; oauth: OAuthProvider; clock: Clock; notifications?: Notifications },
+  deps: { vault: TokenVault; oauth: OAuthProvider; clock: Clock },
   held: HeldLock,
   customerId: CustomerId,
   granted: GrantedTokens,
 ): Promise<{ customerId: CustomerId; email: string | null; scopes: string[] }> {
   const previous = await deps.vault.get(customerId).catch(unreadableAsMissing);
   const connection = connectionAfterConsent(customerId, granted, previous, deps.clock.now());
+  const { email, tokens } = connection;
   await held.confirm();
-  await deps.vault.put(connection);
+  await deps.vault.put(connection, {
+    notify: {
+      type: "connection.connected",
+      customerId,
+      occurredAt: connection.connectedAt,
+      email,
+      scopes: tokens.scopes,
+    },
+  });
   if (previous !== null && !sameAccount(previous.email, connection.email)) {
     const replaced = previous.tokens.refreshToken ?? previous.tokens.accessToken;
     await revokeUnlessShared(
@@ -156,14 +165,6 @@ export async function storeConsent(
       customerId,
     );
   }
-  const { email, tokens } = connection;
-  await deps.notifications?.record({
-    type: "connection.connected",
-    customerId,
-    occurredAt: connection.connectedAt,
-    email,
-    scopes: tokens.scopes,
-  });
   return { customerId, email, scopes: tokens.scopes };
 }
 

@@ -3,37 +3,35 @@ import { DomainError } from "../../src/domain/errors.ts";
 import { ConfirmConnection } from "../../src/domain/services/confirm-connection.ts";
 import { ConnectCalendar } from "../../src/domain/services/connect-calendar.ts";
 import { InMemoryPendingConnections } from "../fakes/in-memory-pending-connections.ts";
-import { RecordingNotifications } from "../fakes/recording-notifications.ts";
 import { customer, fakeWorld } from "./connection-fixtures.ts";
 
 function setUp() {
   const world = fakeWorld();
   const pendingConnections = new InMemoryPendingConnections();
-  const notifications = new RecordingNotifications();
-  const confirmation = new ConfirmConnection({ ...world, pendingConnections, notifications });
-  const connect = new ConnectCalendar({ ...world, confirmation, notifications });
+  const confirmation = new ConfirmConnection({ ...world, pendingConnections });
+  const connect = new ConnectCalendar({ ...world, confirmation });
   /** Consent at the fake Google as `email`, through the callback: held, not stored. */
   const consent = async (who: string, email: string) => {
     const started = await connect.start(customer(who));
     const verifier = new URL(started.authorizationUrl).searchParams.get("verifier_for_tests") ?? "";
     return connect.complete(started.state, world.oauth.issueCode(verifier, email));
   };
-  return { ...world, pendingConnections, notifications, confirmation, connect, consent };
+  return { ...world, pendingConnections, confirmation, connect, consent };
 }
 
 describe("ConfirmConnection", () => {
   test("a consent is held, not stored, until the backend confirms its code once", async () => {
-    const { consent, confirmation, vault, notifications } = setUp();
+    const { consent, confirmation, vault } = setUp();
     const done = await consent("ana", "ana@example.com");
     // Held is not connected: the backend hears of the connection when it is confirmed.
-    expect(notifications.recorded).toEqual([]);
+    expect(vault.notified).toEqual([]);
     expect(done.held?.connectCode.length).toBeGreaterThanOrEqual(43);
     expect(done.held?.expiresAt.toISOString()).toBe("2026-01-15T10:10:00.000Z");
     expect(await vault.get(customer("ana"))).toBeNull();
     const confirmed = await confirmation.confirm(done.held?.connectCode ?? "");
     expect(confirmed).toMatchObject({ customerId: customer("ana"), email: "ana@example.com" });
     expect((await vault.get(customer("ana")))?.state).toEqual({ kind: "connected" });
-    expect(notifications.recorded).toEqual([
+    expect(vault.notified).toEqual([
       expect.objectContaining({
         type: "connection.connected",
         customerId: customer("ana"),

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateEncryptionKey } from "../../src/adapters/vault/encryption-keys.ts";
+import { NotificationWebhooks } from "../../src/adapters/webhooks/notification-webhooks.ts";
 import { OutboxNotifications } from "../../src/adapters/webhooks/outbox-notifications.ts";
 import { newWebhookSecret } from "../../src/adapters/webhooks/webhook-signature.ts";
 import { loadConfig } from "../../src/app/config.ts";
@@ -43,7 +44,10 @@ function baseEnv(
 async function recordWebhooks(env: Record<string, string>, count: number): Promise<void> {
   const storage = await openStorage(loadConfig(env));
   try {
-    const notifications = new OutboxNotifications({ outbox: storage.outbox, maxAgeMs: 3_600_000 });
+    const notifications = new OutboxNotifications({
+      outbox: storage.outbox,
+      webhooks: new NotificationWebhooks({ maxAgeMs: 3_600_000 }),
+    });
     for (let n = 0; n < count; n += 1) {
       await notifications.record({
         type: "connection.disconnected",

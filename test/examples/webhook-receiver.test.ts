@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { MemoryLogger } from "../../src/adapters/logging/logger.ts";
 import { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
 import { openSqliteTokenDatabase } from "../../src/adapters/vault/sqlite-database.ts";
+import { NotificationWebhooks } from "../../src/adapters/webhooks/notification-webhooks.ts";
 import { OutboxNotifications } from "../../src/adapters/webhooks/outbox-notifications.ts";
 import { SqliteWebhookOutbox } from "../../src/adapters/webhooks/sqlite-webhook-outbox.ts";
 import { WebhookDeliverer } from "../../src/adapters/webhooks/webhook-deliverer.ts";
@@ -93,7 +94,10 @@ describe("examples/webhook_receiver.py", () => {
         timeoutMs: 5000,
         logger: new MemoryLogger(),
       });
-      const notifications = new OutboxNotifications({ outbox, maxAgeMs: 60_000 });
+      const notifications = new OutboxNotifications({
+        outbox,
+        webhooks: new NotificationWebhooks({ maxAgeMs: 60_000 }),
+      });
       await notifications.record({
         type: "connection.reauthorization_required",
         customerId: parseCustomerId("acme-7"),

@@ -11,61 +11,17 @@ import {
   CUSTOMERS,
   customerOf,
   openCrashVault,
+  postgresWorks,
   writeHeldBy,
+  writeThenKill,
 } from "./crash-vaults.ts";
 import { fuzzSeed, SeededRandom } from "./seeded-random.ts";
 
 const WRITES_PER_ROUND = 1000;
 const ROUNDS = 3;
 const CONCURRENCY = 4;
-const WRITER = path.join(import.meta.dir, "vault-writer.ts");
 /** Scratch files and locks a writer leaves when it dies mid-write (see private-files.ts). */
 const LEFTOVER = /^\..+\.(tmp|claimed)$|\.lock$/;
-
-interface Round {
-  written: number[];
-  killed: boolean;
-}
-
-/** Run the writer until it has reported `killAfter` writes, then SIGKILL it; every reported write. */
-async function writeThenKill(place: CrashVaultPlace, from: number, killAfter: number): Promise<Round> {
-  const child = Bun.spawn(
-    ["bun", WRITER, JSON.stringify(place), String(from), String(WRITES_PER_ROUND), String(CONCURRENCY)],
-    {
-      stdout: "pipe",
-      stderr: "pipe",
-    },
-  );
-  const written: number[] = [];
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of child.stdout) {
-    pending += decoder.decode(chunk, { stream: true });
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!line.startsWith("written ")) continue;
-      written.push(Number(line.slice("written ".length)));
-      if (written.length === killAfter) child.kill("SIGKILL");
-    }
-  }
-  await child.exited;
-  const stderr = await new Response(child.stderr).text();
-  if (child.signalCode !== "SIGKILL" && child.exitCode !== 0) throw new Error(`writer failed: ${stderr}`);
-  return { written, killed: child.signalCode === "SIGKILL" };
-}
-
-async function postgresWorks(): Promise<boolean> {
-  const admin = adminClient();
-  try {
-    await admin`SELECT 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
-}
 
 const kinds: CrashVaultKind[] = ["sqlite", "encrypted_file"];
 if (await postgresWorks()) kinds.push("postgres");
@@ -104,7 +60,12 @@ describe("crash safety: kill -9 in the middle of vault writes", () => {
       let leftovers = 0;
       for (let round = 0; round < ROUNDS; round += 1) {
         const killAfter = random.int(50, WRITES_PER_ROUND - 100);
-        const { written, killed } = await writeThenKill(place, round * WRITES_PER_ROUND, killAfter);
+        const { written, killed } = await writeThenKill(place, {
+          from: round * WRITES_PER_ROUND,
+          count: WRITES_PER_ROUND,
+          concurrency: CONCURRENCY,
+          killAfter,
+        });
         expect(written.length).toBeGreaterThanOrEqual(killAfter);
         reported += written.length;
         if (killed && written.length < WRITES_PER_ROUND) killedMidway += 1;

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import * as path from "node:path";
 import { openPostgresDatabase } from "../../src/adapters/postgres/postgres-database.ts";
 import { PostgresTokenVault } from "../../src/adapters/postgres/postgres-token-vault.ts";
 import { EncryptedFileTokenVault } from "../../src/adapters/vault/encrypted-file-token-vault.ts";
@@ -6,9 +7,16 @@ import { parseEncryptionKey } from "../../src/adapters/vault/encryption-keys.ts"
 import { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
 import { openSqliteTokenDatabase } from "../../src/adapters/vault/sqlite-database.ts";
 import { SqliteTokenVault } from "../../src/adapters/vault/sqlite-token-vault.ts";
+import { FileWebhookOutbox } from "../../src/adapters/webhooks/file-webhook-outbox.ts";
+import { NotificationWebhooks } from "../../src/adapters/webhooks/notification-webhooks.ts";
+import { PostgresWebhookOutbox } from "../../src/adapters/webhooks/postgres-webhook-outbox.ts";
+import { SqliteWebhookOutbox } from "../../src/adapters/webhooks/sqlite-webhook-outbox.ts";
+import type { WebhookOutbox } from "../../src/adapters/webhooks/webhook-outbox.ts";
 import type { Connection } from "../../src/domain/connection.ts";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
+import type { Notification } from "../../src/domain/notification.ts";
 import type { TokenVault } from "../../src/domain/ports/token-vault.ts";
+import { adminClient } from "../adapters/postgres/postgres-fixtures.ts";
 
 /** What the crash test's writer and its checker share: where the vault is, and what write n holds. */
 
@@ -50,6 +58,24 @@ export function connectionOf(write: number): Connection {
   };
 }
 
+/** What the backend is told of write `n` (with webhooks on): its account names the write. */
+export function notificationOf(write: number): Notification {
+  const connection = connectionOf(write);
+  return {
+    type: "connection.connected",
+    customerId: connection.customerId,
+    occurredAt: connection.connectedAt,
+    email: connection.email,
+    scopes: connection.tokens.scopes,
+  };
+}
+
+/** The write a webhook body (of notificationOf) tells of. */
+export function writeToldBy(body: string): number {
+  const email = (JSON.parse(body) as { data: { email: string } }).data.email;
+  return Number(email.slice("writer-".length, email.indexOf("@")));
+}
+
 /** The write a stored record holds, or an explanation of why it is not one of ours, whole. */
 export function writeHeldBy(connection: Connection): number | string {
   const write = Number(connection.tokens.refreshToken?.slice("refresh-".length));
@@ -61,22 +87,34 @@ export function writeHeldBy(connection: Connection): number | string {
 
 export interface OpenedCrashVault {
   vault: TokenVault;
+  /** The store's webhook outbox. */
+  outbox: WebhookOutbox;
   /** SQLite only: the database, for its integrity check. */
   db: Database | null;
   close(): Promise<void>;
 }
 
-/** Open the vault as a restarted server would (the file vault cleans up behind a dead writer here). */
-export async function openCrashVault(place: CrashVaultPlace): Promise<OpenedCrashVault> {
+/**
+ * Open the vault as a restarted server would (the file vault cleans up behind a dead writer here),
+ * with webhooks on when `webhooks` is true.
+ */
+export async function openCrashVault(place: CrashVaultPlace, webhooks = false): Promise<OpenedCrashVault> {
   const sealer = new RecordSealer({ current: parseEncryptionKey(place.keyHex), previous: [] });
+  const on = webhooks ? { webhooks: new NotificationWebhooks({ maxAgeMs: 3_600_000 }) } : {};
   switch (place.kind) {
     case "sqlite": {
       const db = openSqliteTokenDatabase(place.location);
-      return { vault: new SqliteTokenVault(db, sealer), db, close: async () => db.close(true) };
+      return {
+        vault: new SqliteTokenVault(db, sealer, on),
+        outbox: new SqliteWebhookOutbox(db, sealer),
+        db,
+        close: async () => db.close(true),
+      };
     }
     case "encrypted_file":
       return {
-        vault: new EncryptedFileTokenVault({ dir: place.location, sealer }),
+        vault: new EncryptedFileTokenVault({ dir: place.location, sealer, ...on }),
+        outbox: new FileWebhookOutbox({ dir: place.location, sealer }),
         db: null,
         close: async () => {},
       };
@@ -86,7 +124,77 @@ export async function openCrashVault(place: CrashVaultPlace): Promise<OpenedCras
         maxConnections: 4,
         maxLockConnections: 1,
       });
-      return { vault: new PostgresTokenVault(db, sealer), db: null, close: () => db.close() };
+      return {
+        vault: new PostgresTokenVault(db, sealer, on),
+        outbox: new PostgresWebhookOutbox(db, sealer),
+        db: null,
+        close: () => db.close(),
+      };
     }
+  }
+}
+
+const WRITER = path.join(import.meta.dir, "vault-writer.ts");
+
+export interface WriterRun {
+  from: number;
+  count: number;
+  concurrency: number;
+  /** SIGKILL once this many writes are reported. */
+  killAfter: number;
+  /** Webhooks on: each put carries its notification. */
+  notify?: boolean;
+}
+
+export interface Round {
+  written: number[];
+  killed: boolean;
+}
+
+/** Run the writer (vault-writer.ts) until it has reported `killAfter` writes, then SIGKILL it; every reported write. */
+export async function writeThenKill(place: CrashVaultPlace, run: WriterRun): Promise<Round> {
+  const child = Bun.spawn(
+    [
+      "bun",
+      WRITER,
+      JSON.stringify(place),
+      String(run.from),
+      String(run.count),
+      String(run.concurrency),
+      run.notify === true ? "notify" : "",
+    ],
+    {
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const written: number[] = [];
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of child.stdout) {
+    pending += decoder.decode(chunk, { stream: true });
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.startsWith("written ")) continue;
+      written.push(Number(line.slice("written ".length)));
+      if (written.length === run.killAfter) child.kill("SIGKILL");
+    }
+  }
+  await child.exited;
+  const stderr = await new Response(child.stderr).text();
+  if (child.signalCode !== "SIGKILL" && child.exitCode !== 0) throw new Error(`writer failed: ${stderr}`);
+  return { written, killed: child.signalCode === "SIGKILL" };
+}
+
+export async function postgresWorks(): Promise<boolean> {
+  const admin = adminClient();
+  try {
+    await admin`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.close().catch(() => undefined);
   }
 }

@@ -10,7 +10,12 @@ export interface Entry {
 
 /** Dates come back from JSON as text. */
 export function parseEntry(text: string): Entry {
-  const raw = JSON.parse(text) as Entry & { summary: Record<string, unknown> };
+  return entryFromJson(JSON.parse(text));
+}
+
+/** An entry as JSON.parse gave it back. */
+export function entryFromJson(parsed: unknown): Entry {
+  const raw = parsed as Entry & { summary: Record<string, unknown> };
   const date = (value: unknown): Date => new Date(value as string);
   const summary = raw.summary;
   return {

@@ -12,6 +12,7 @@ import {
   writeFileDurably,
 } from "../vault/private-files.ts";
 import type { RecordSealer } from "../vault/record-sealer.ts";
+import { FileStagedWebhooks, type StagedWebhook, type StagedWrite } from "./file-staged-webhooks.ts";
 import { type Entry, parseEntry } from "./file-webhook-entry.ts";
 import {
   type AttemptFailure,
@@ -39,21 +40,29 @@ export interface FileWebhookOutboxOptions {
  * under one directory lock (file-lock.ts): processes on this host claim one after the other, so
  * a webhook is leased to one of them. Pending webhooks sit in `webhooks/`, finished ones move to
  * `webhooks/delivered/` or `webhooks/dead/`, so a claim reads only what may still be sent.
+ *
+ * A connection write's webhook is staged in `webhooks/staged/` first and released after the
+ * write (file-staged-webhooks.ts); every claim first settles those a crashed writer left.
  */
 export class FileWebhookOutbox implements WebhookOutbox {
   readonly #dir: string;
   readonly #sealer: RecordSealer;
   readonly #locks = new FileLocks(10_000);
+  readonly #staged: FileStagedWebhooks;
 
   /** @throws DomainError storage_unavailable */
   constructor(options: FileWebhookOutboxOptions) {
     this.#dir = path.join(path.resolve(options.dir), "webhooks");
     this.#sealer = options.sealer;
+    this.#staged = new FileStagedWebhooks({
+      vaultDir: path.dirname(this.#dir),
+      publish: (entry) => this.#publish(entry),
+    });
     fileCallSync("prepare the webhook directory", () => {
       ensurePrivateDir(path.dirname(this.#dir));
-      for (const status of STATUSES) {
-        ensurePrivateDir(this.#dirOf(status));
-        cleanDirectory(this.#dirOf(status), SUFFIX);
+      for (const dir of [...STATUSES.map((status) => this.#dirOf(status)), this.#staged.dir]) {
+        ensurePrivateDir(dir);
+        cleanDirectory(dir, SUFFIX);
       }
       // A crash between writing a finished copy and removing the pending one leaves both.
       for (const finished of ["delivered", "dead"] as const) {
@@ -65,25 +74,25 @@ export class FileWebhookOutbox implements WebhookOutbox {
   }
 
   async add(webhook: NewWebhook): Promise<void> {
-    const { body, ...rest } = webhook;
-    const entry: Entry = {
-      summary: {
-        ...rest,
-        status: "pending",
-        attempts: 0,
-        nextAttemptAt: webhook.createdAt,
-        lastError: null,
-        deliveredAt: null,
-      },
-      leaseOwner: null,
-      leaseUntil: null,
-      record: Buffer.from(sealBody(this.#sealer, webhook.id, body)).toString("base64"),
-    };
-    await fileCall("store a webhook", () => this.#write(entry));
+    await fileCall("store a webhook", () => this.#write(entryOf(this.#sealer, webhook)));
+  }
+
+  /**
+   * Stage the webhook of a connection write about to happen (file-staged-webhooks.ts); the caller
+   * (EncryptedFileTokenVault) holds the record's lock.
+   */
+  stage(webhook: NewWebhook, write: StagedWrite): Promise<StagedWebhook> {
+    return this.#staged.stage(entryOf(this.#sealer, webhook), write);
+  }
+
+  /** Judge what a crashed writer left staged for this record; the caller holds its lock. */
+  settle(customerId: string): Promise<void> {
+    return this.#staged.settle(customerId);
   }
 
   async claim(now: Date, limit: number, owner: string, leaseUntil: Date): Promise<ClaimedWebhook[]> {
     const at = now.getTime();
+    await this.#staged.settleAbandoned(at);
     const leased = await this.#locked("claim webhooks", async () => {
       const due = (await this.#readAll(["pending"]))
         .filter(
@@ -215,6 +224,11 @@ export class FileWebhookOutbox implements WebhookOutbox {
     return path.join(this.#dirOf(status), `${id}${SUFFIX}`);
   }
 
+  /** A released staged webhook becomes pending, unless it already is (or was sent since). */
+  async #publish(entry: Entry): Promise<void> {
+    if ((await this.#read(entry.summary.id)) === null) await this.#write(entry);
+  }
+
   /** Durably in its status's folder first, then out of any other: never lost in between. */
   async #write(entry: Entry): Promise<void> {
     const { id, status } = entry.summary;
@@ -258,6 +272,23 @@ export class FileWebhookOutbox implements WebhookOutbox {
     }
     return entries;
   }
+}
+
+function entryOf(sealer: RecordSealer, webhook: NewWebhook): Entry {
+  const { body, ...rest } = webhook;
+  return {
+    summary: {
+      ...rest,
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: webhook.createdAt,
+      lastError: null,
+      deliveredAt: null,
+    },
+    leaseOwner: null,
+    leaseUntil: null,
+    record: Buffer.from(sealBody(sealer, webhook.id, body)).toString("base64"),
+  };
 }
 
 function isRecord(name: string): boolean {

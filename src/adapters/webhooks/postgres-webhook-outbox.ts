@@ -49,15 +49,36 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
       "store a webhook",
       `INSERT INTO ${this.#table} (id, type, customer_id, status, created_at, next_attempt_at, expires_at, record)
        VALUES ($1, $2, $3, 'pending', $4, $4, $5, $6)`,
-      [
-        webhook.id,
-        webhook.type,
-        webhook.customerId,
-        webhook.createdAt,
-        webhook.expiresAt,
-        sealBody(this.#sealer, webhook.id, webhook.body),
-      ],
+      this.#values(webhook),
     );
+  }
+
+  /**
+   * The INSERT of `webhook` as one row per row of `source` (a data-modifying WITH query of the
+   * caller's statement): the connection write and its webhook then run as one statement, kept
+   * together or not at all, and no row is queued when the write changed nothing. Its parameters
+   * are numbered from `$first`.
+   */
+  insertFor(source: string, first: number, webhook: NewWebhook): { text: string; params: unknown[] } {
+    const p = (n: number): string => `$${first + n}`;
+    return {
+      text: `INSERT INTO ${this.#table} (id, type, customer_id, status, created_at, next_attempt_at, expires_at, record)
+       SELECT ${p(0)}::text, ${p(1)}::text, ${p(2)}::text, 'pending', ${p(3)}::timestamptz, ${p(3)}::timestamptz,
+         ${p(4)}::timestamptz, ${p(5)}::bytea
+       FROM ${source}`,
+      params: this.#values(webhook),
+    };
+  }
+
+  #values(webhook: NewWebhook): unknown[] {
+    return [
+      webhook.id,
+      webhook.type,
+      webhook.customerId,
+      webhook.createdAt,
+      webhook.expiresAt,
+      sealBody(this.#sealer, webhook.id, webhook.body),
+    ];
   }
 
   async claim(now: Date, limit: number, owner: string, leaseUntil: Date): Promise<ClaimedWebhook[]> {

@@ -45,16 +45,22 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
   }
 
   async add(webhook: NewWebhook): Promise<void> {
+    sqliteCall("store a webhook", () => this.insert(webhook));
+  }
+
+  /**
+   * `add`, synchronously: inside a transaction on this outbox's database (the token vault's
+   * connection write) it commits or rolls back with it. Throws SQLite's own errors.
+   */
+  insert(webhook: NewWebhook): void {
     const sealed = sealBody(this.#sealer, webhook.id, webhook.body);
     const at = webhook.createdAt.getTime();
-    sqliteCall("store a webhook", () =>
-      this.#db
-        .query(
-          `INSERT INTO webhook_outbox (id, type, customer_id, status, created_at, next_attempt_at, expires_at, record)
-           VALUES (?1, ?2, ?3, 'pending', ?4, ?4, ?5, ?6)`,
-        )
-        .run(webhook.id, webhook.type, webhook.customerId, at, webhook.expiresAt.getTime(), sealed),
-    );
+    this.#db
+      .query(
+        `INSERT INTO webhook_outbox (id, type, customer_id, status, created_at, next_attempt_at, expires_at, record)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?4, ?5, ?6)`,
+      )
+      .run(webhook.id, webhook.type, webhook.customerId, at, webhook.expiresAt.getTime(), sealed);
   }
 
   async claim(now: Date, limit: number, owner: string, leaseUntil: Date): Promise<ClaimedWebhook[]> {

@@ -9,7 +9,6 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
-import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingConnections } from "../ports/pending-connections.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
@@ -34,8 +33,6 @@ export interface ConfirmConnectionDeps {
   clock: Clock;
   /** How long the backend has to confirm. */
   confirmTtlMs?: number;
-  /** Told (durably) about each confirmed connection; none when webhooks are off. */
-  notifications?: Notifications;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;

@@ -4,7 +4,6 @@ import type { CustomerId } from "../customer-id.ts";
 import { DomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
-import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { PendingAuthorizations } from "../ports/pending-authorizations.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
@@ -35,8 +34,6 @@ export interface ConnectCalendarDeps {
   stateTtlMs?: number;
   /** With it, a consent is held for the backend to confirm instead of stored at once. */
   confirmation?: ConfirmConnection;
-  /** Told (durably) about each completed connection; none when webhooks are off. */
-  notifications?: Notifications;
 }
 
 const TEN_MINUTES = 10 * 60 * 1000;

@@ -3,7 +3,6 @@ import type { CustomerId } from "../customer-id.ts";
 import { isDomainError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
-import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -21,8 +20,6 @@ export interface DisconnectCalendarDeps {
   vault: TokenVault;
   oauth: OAuthProvider;
   lock: CustomerLock;
-  /** Told (durably) when a stored connection is removed; none when webhooks are off. */
-  notifications?: Notifications;
   clock?: Clock;
 }
 
@@ -54,10 +51,11 @@ export class DisconnectCalendar {
           customerId,
         );
       }
-      const deleted = await this.#deps.vault.delete(customerId);
       const occurredAt = this.#deps.clock?.now() ?? new Date();
-      if (deleted)
-        await this.#deps.notifications?.record({ type: "connection.disconnected", customerId, occurredAt });
+      // The backend hears of it with the delete itself, and only when there was a record.
+      const deleted = await this.#deps.vault.delete(customerId, {
+        notify: { type: "connection.disconnected", customerId, occurredAt },
+      });
       return {
         customerId,
         revoked: outcome.revoked,

@@ -4,7 +4,6 @@ import { DomainError, isDomainError } from "../errors.ts";
 import { clientStanding, OAUTH_CLIENT_CHANGED, type OAuthClients } from "../oauth-clients.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock, HeldLock } from "../ports/customer-lock.ts";
-import type { Notifications } from "../ports/notifications.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
 import type { TokenVault } from "../ports/token-vault.ts";
 
@@ -27,9 +26,10 @@ export interface RefreshTokenDeps {
   onRefresh?: (outcome: RefreshOutcome) => void;
   /** When set, a grant from a client that is no longer used is refused (see oauth-clients.ts). */
   clients?: OAuthClients;
-  /** Told (durably) when Google stops honouring a grant; none when webhooks are off. */
-  notifications?: Notifications;
-  /** Starts the fresh authorization that notification carries (ConnectCalendar.start). */
+  /**
+   * Starts the fresh authorization that connection.reauthorization_required carries
+   * (ConnectCalendar.start); without it the notification carries no link.
+   */
   reauthorize?: (customerId: CustomerId) => Promise<{ authorizationUrl: string; expiresAt: Date }>;
 }
 
@@ -137,32 +137,31 @@ export class RefreshToken {
     return refreshed;
   }
 
-  /** Keep the record (for status and a later revoke) but stop using it. */
+  /**
+   * Keep the record (for status and a later revoke) but stop using it; the backend is told with
+   * the same write (connection.reauthorization_required), unless the record was deleted meanwhile.
+   */
   async #markReauthorization(connection: Connection, reason: string): Promise<never> {
+    const { customerId } = connection;
+    // The notification carries a fresh link, so it is started before the record is marked.
+    // Without one the backend still learns the user must connect again.
+    const fresh = await this.#deps.reauthorize?.(customerId).catch(() => null);
     const now = this.#deps.clock.now();
-    await this.#deps.vault.update({
-      ...connection,
-      state: { kind: "reauthorization_required", reason, since: now },
-      updatedAt: now,
-    });
+    await this.#deps.vault.update(
+      { ...connection, state: { kind: "reauthorization_required", reason, since: now }, updatedAt: now },
+      {
+        notify: {
+          type: "connection.reauthorization_required",
+          customerId,
+          occurredAt: now,
+          reason,
+          authorizationUrl: fresh?.authorizationUrl ?? null,
+          authorizationExpiresAt: fresh?.expiresAt ?? null,
+        },
+      },
+    );
     this.#deps.onRefresh?.("reauthorization_required");
-    await this.#notifyReauthorization(connection.customerId, reason, now);
-    throw reauthorizationRequired(connection.customerId);
-  }
-
-  async #notifyReauthorization(customerId: CustomerId, reason: string, occurredAt: Date): Promise<void> {
-    const { notifications, reauthorize } = this.#deps;
-    if (notifications === undefined) return;
-    // Without a link the backend still learns the user must connect again.
-    const fresh = await reauthorize?.(customerId).catch(() => null);
-    await notifications.record({
-      type: "connection.reauthorization_required",
-      customerId,
-      occurredAt,
-      reason,
-      authorizationUrl: fresh?.authorizationUrl ?? null,
-      authorizationExpiresAt: fresh?.expiresAt ?? null,
-    });
+    throw reauthorizationRequired(customerId);
   }
 }
 

@@ -5,11 +5,13 @@ import * as path from "node:path";
 import { EncryptedFilePendingAuthorizations } from "../../../src/adapters/vault/encrypted-file-pending-authorizations.ts";
 import { EncryptedFileTokenVault } from "../../../src/adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
+import { NotificationWebhooks } from "../../../src/adapters/webhooks/notification-webhooks.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import { isDomainError } from "../../../src/domain/errors.ts";
 import { filesUnder } from "./stored-files.ts";
 import {
   describeTokenVaultContract,
+  type MakeTokenVaultHarness,
   newKeys,
   sampleConnection,
   samplePending,
@@ -21,27 +23,41 @@ function tempDir(): string {
 
 const mode = (file: string): number => fs.statSync(file).mode & 0o777;
 
-describeTokenVaultContract("EncryptedFileTokenVault", async () => {
-  const root = tempDir();
-  const dir = path.join(root, "vault");
-  const paths = new EncryptedFileTokenVault({ dir, sealer: new RecordSealer(newKeys()) });
-  return {
-    openVault: async (keys) => new EncryptedFileTokenVault({ dir, sealer: new RecordSealer(keys) }),
-    openPendingAuthorizations: async (keys) =>
-      new EncryptedFilePendingAuthorizations({ dir, sealer: new RecordSealer(keys) }),
-    readRaw: async (customerId) => {
-      const file = paths.recordPath(customerId);
-      return fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : null;
-    },
-    writeRaw: async (customerId, raw) => {
-      fs.writeFileSync(paths.recordPath(customerId), raw, { mode: 0o600 });
-    },
-    storedBytes: async () => filesUnder(root),
-    cleanup: async () => {
-      fs.rmSync(root, { recursive: true, force: true });
-    },
+const fileHarness =
+  (webhooks: NotificationWebhooks | null): MakeTokenVaultHarness =>
+  async () => {
+    const root = tempDir();
+    const dir = path.join(root, "vault");
+    const paths = new EncryptedFileTokenVault({ dir, sealer: new RecordSealer(newKeys()) });
+    return {
+      openVault: async (keys) =>
+        new EncryptedFileTokenVault({
+          dir,
+          sealer: new RecordSealer(keys),
+          ...(webhooks === null ? {} : { webhooks }),
+        }),
+      openPendingAuthorizations: async (keys) =>
+        new EncryptedFilePendingAuthorizations({ dir, sealer: new RecordSealer(keys) }),
+      readRaw: async (customerId) => {
+        const file = paths.recordPath(customerId);
+        return fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : null;
+      },
+      writeRaw: async (customerId, raw) => {
+        fs.writeFileSync(paths.recordPath(customerId), raw, { mode: 0o600 });
+      },
+      storedBytes: async () => filesUnder(root),
+      cleanup: async () => {
+        fs.rmSync(root, { recursive: true, force: true });
+      },
+    };
   };
-});
+
+describeTokenVaultContract("EncryptedFileTokenVault", fileHarness(null));
+describeTokenVaultContract(
+  "EncryptedFileTokenVault (webhooks on)",
+  fileHarness(new NotificationWebhooks({ maxAgeMs: 60_000 })),
+  { pendingAuthorizations: false },
+);
 
 describe("EncryptedFileTokenVault on disk", () => {
   let root: string;

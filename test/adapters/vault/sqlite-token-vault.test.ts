@@ -15,11 +15,13 @@ import {
 } from "../../../src/adapters/vault/sqlite-database.ts";
 import { SqlitePendingAuthorizations } from "../../../src/adapters/vault/sqlite-pending-authorizations.ts";
 import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault.ts";
+import { NotificationWebhooks } from "../../../src/adapters/webhooks/notification-webhooks.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import { isDomainError } from "../../../src/domain/errors.ts";
 import { filesUnder } from "./stored-files.ts";
 import {
   describeTokenVaultContract,
+  type MakeTokenVaultHarness,
   newKeys,
   sampleConnection,
   samplePending,
@@ -39,38 +41,48 @@ async function storageUnavailable(work: () => unknown): Promise<void> {
   expect(isDomainError(error, "storage_unavailable")).toBe(true);
 }
 
-describeTokenVaultContract("SqliteTokenVault", async () => {
-  const dir = tempDir();
-  const file = path.join(dir, "tokens.db");
-  // Each vault gets its own connection, as separate server processes would.
-  const opened: Database[] = [];
-  const open = (): Database => {
-    const db = openSqliteTokenDatabase(file);
-    opened.push(db);
-    return db;
+const sqliteHarness =
+  (webhooks: NotificationWebhooks | null): MakeTokenVaultHarness =>
+  async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "tokens.db");
+    // Each vault gets its own connection, as separate server processes would.
+    const opened: Database[] = [];
+    const open = (): Database => {
+      const db = openSqliteTokenDatabase(file);
+      opened.push(db);
+      return db;
+    };
+    const raw = open();
+    return {
+      openVault: async (keys) =>
+        new SqliteTokenVault(open(), new RecordSealer(keys), webhooks === null ? {} : { webhooks }),
+      openPendingAuthorizations: async (keys) =>
+        new SqlitePendingAuthorizations(open(), new RecordSealer(keys)),
+      readRaw: async (customerId) =>
+        raw
+          .query<{ record: Uint8Array }, [string]>("SELECT record FROM connections WHERE customer_id = ?")
+          .get(customerId)?.record ?? null,
+      writeRaw: async (customerId, record) => {
+        raw
+          .query("INSERT OR REPLACE INTO connections (customer_id, record) VALUES (?, ?)")
+          .run(customerId, record);
+      },
+      // Read while the connections are open, so the WAL still holds every write.
+      storedBytes: async () => filesUnder(dir),
+      cleanup: async () => {
+        for (const db of opened) db.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   };
-  const raw = open();
-  return {
-    openVault: async (keys) => new SqliteTokenVault(open(), new RecordSealer(keys)),
-    openPendingAuthorizations: async (keys) =>
-      new SqlitePendingAuthorizations(open(), new RecordSealer(keys)),
-    readRaw: async (customerId) =>
-      raw
-        .query<{ record: Uint8Array }, [string]>("SELECT record FROM connections WHERE customer_id = ?")
-        .get(customerId)?.record ?? null,
-    writeRaw: async (customerId, record) => {
-      raw
-        .query("INSERT OR REPLACE INTO connections (customer_id, record) VALUES (?, ?)")
-        .run(customerId, record);
-    },
-    // Read while the connections are open, so the WAL still holds every write.
-    storedBytes: async () => filesUnder(dir),
-    cleanup: async () => {
-      for (const db of opened) db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+
+describeTokenVaultContract("SqliteTokenVault", sqliteHarness(null));
+describeTokenVaultContract(
+  "SqliteTokenVault (webhooks on)",
+  sqliteHarness(new NotificationWebhooks({ maxAgeMs: 60_000 })),
+  { pendingAuthorizations: false },
+);
 
 describe("SQLite token database", () => {
   let dir: string;

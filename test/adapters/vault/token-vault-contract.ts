@@ -39,8 +39,15 @@ export interface TokenVaultHarness {
 
 export type MakeTokenVaultHarness = () => Promise<TokenVaultHarness>;
 
-/** The shared TokenVault (+ pending authorizations, + reseal) contract; call once per adapter. */
-export function describeTokenVaultContract(name: string, makeHarness: MakeTokenVaultHarness): void {
+/**
+ * The shared TokenVault (+ pending authorizations, + reseal) contract; call once per adapter, and
+ * again with webhooks on (`pendingAuthorizations: false`: those do not change with webhooks).
+ */
+export function describeTokenVaultContract(
+  name: string,
+  makeHarness: MakeTokenVaultHarness,
+  options: { pendingAuthorizations?: boolean } = {},
+): void {
   describe(`${name}: TokenVault contract`, () => {
     let harness: TokenVaultHarness;
     let keys: EncryptionKeys;
@@ -261,5 +268,5 @@ export function describeTokenVaultContract(name: string, makeHarness: MakeTokenV
       expect((await collect(vault.listCustomerIds())).length).toBe(50);
     });
   });
-  describePendingAuthorizationsContract(name, makeHarness);
+  if (options.pendingAuthorizations !== false) describePendingAuthorizationsContract(name, makeHarness);
 }

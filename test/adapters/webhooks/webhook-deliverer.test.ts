@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { MemoryLogger } from "../../../src/adapters/logging/logger.ts";
 import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { openSqliteTokenDatabase } from "../../../src/adapters/vault/sqlite-database.ts";
+import { NotificationWebhooks } from "../../../src/adapters/webhooks/notification-webhooks.ts";
 import { OutboxNotifications } from "../../../src/adapters/webhooks/outbox-notifications.ts";
 import { retryDelayMs } from "../../../src/adapters/webhooks/retry-schedule.ts";
 import { SqliteWebhookOutbox } from "../../../src/adapters/webhooks/sqlite-webhook-outbox.ts";
@@ -67,7 +68,9 @@ function setup(url: string, secretText: string, maxAgeMs = 60_000) {
     pollMs: 100,
     onAttempt: (type, outcome) => outcomes.push([type, outcome]),
   });
-  const notifications = new OutboxNotifications({ outbox, maxAgeMs, onRecorded: deliverer.nudge });
+  const webhooks = new NotificationWebhooks({ maxAgeMs });
+  webhooks.onRecorded(deliverer.nudge);
+  const notifications = new OutboxNotifications({ outbox, webhooks });
   stops.push(() => deliverer.stop());
   return { outbox, deliverer, notifications, outcomes };
 }
