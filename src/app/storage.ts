@@ -8,6 +8,7 @@ import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts"
 import { PostgresIdempotencyRecords } from "../adapters/postgres/postgres-idempotency-records.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
 import { PostgresPendingConnections } from "../adapters/postgres/postgres-pending-connections.ts";
+import { PostgresRecordResealer } from "../adapters/postgres/postgres-record-resealer.ts";
 import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
 import { InProcessCustomerLock } from "../adapters/system/in-process-customer-lock.ts";
 import { EncryptedFileIdempotencyRecords } from "../adapters/vault/encrypted-file-idempotency-records.ts";
@@ -15,16 +16,19 @@ import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-
 import { EncryptedFilePendingConnections } from "../adapters/vault/encrypted-file-pending-connections.ts";
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";
+import type { ResealableRecords, SealedTable } from "../adapters/vault/resealable-records.ts";
 import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqliteIdempotencyRecords } from "../adapters/vault/sqlite-idempotency-records.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
 import { SqlitePendingConnections } from "../adapters/vault/sqlite-pending-connections.ts";
+import { SqliteRecordResealer } from "../adapters/vault/sqlite-record-resealer.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
 import { FileWebhookOutbox } from "../adapters/webhooks/file-webhook-outbox.ts";
 import { PostgresWebhookOutbox } from "../adapters/webhooks/postgres-webhook-outbox.ts";
 import { SqliteWebhookOutbox } from "../adapters/webhooks/sqlite-webhook-outbox.ts";
 import type { WebhookOutbox } from "../adapters/webhooks/webhook-outbox.ts";
+import type { CustomerId } from "../domain/customer-id.ts";
 import type { OwnWrites, TrackedCalendars } from "../domain/ports/change-tracking.ts";
 import type { CustomerLock, LockPurpose } from "../domain/ports/customer-lock.ts";
 import type { IdempotencyRecords } from "../domain/ports/idempotency-records.ts";
@@ -47,9 +51,22 @@ export interface Storage {
   /** Calendars followed for changes, and the writes our tools made (calendar.events_changed). */
   tracked: TrackedCalendars;
   ownWrites: OwnWrites;
+  /** Every long-lived kind of sealed record, for key rotation (`rotate-key`). */
+  sealed: SealedRecords;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The sealed records key rotation walks, by kind, in this order. Started authorizations and held
+ * connections are sealed too, but live 10 minutes: they expire instead (rotate-key's help says so).
+ */
+export interface SealedRecords {
+  connections: ResealableRecords;
+  idempotency_records: ResealableRecords;
+  webhooks: ResealableRecords;
+  tracked_calendars: ResealableRecords;
 }
 
 export interface StorageOptions {
@@ -71,6 +88,7 @@ export async function openStorage(
       fs.mkdirSync(path.dirname(path.resolve(config.storage.sqlitePath)), { recursive: true, mode: 0o700 });
       const db = openSqliteTokenDatabase(config.storage.sqlitePath);
       const vault = new SqliteTokenVault(db, sealer);
+      const table = (name: SealedTable) => new SqliteRecordResealer(db, sealer, name);
       return {
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
@@ -80,6 +98,12 @@ export async function openStorage(
         outbox: new SqliteWebhookOutbox(db, sealer),
         tracked: new SqliteTrackedCalendars(db, sealer),
         ownWrites: new SqliteOwnWrites(db),
+        sealed: {
+          connections: connectionRecords(vault),
+          idempotency_records: table("idempotency_records"),
+          webhooks: table("webhook_outbox"),
+          tracked_calendars: table("tracked_calendars"),
+        },
         ping: async () => {
           db.query("SELECT 1").get();
         },
@@ -89,15 +113,24 @@ export async function openStorage(
     }
     case "encrypted_file": {
       const vault = new EncryptedFileTokenVault({ dir: config.storage.vaultDir, sealer });
+      const idempotency = new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer });
+      const outbox = new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer });
+      const tracked = new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer });
       return {
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
         pendingConnections: new EncryptedFilePendingConnections({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
-        idempotency: new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer }),
-        outbox: new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer }),
-        tracked: new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer }),
+        idempotency,
+        outbox,
+        tracked,
         ownWrites: new FileOwnWrites({ dir: config.storage.vaultDir }),
+        sealed: {
+          connections: connectionRecords(vault),
+          idempotency_records: idempotency,
+          webhooks: outbox,
+          tracked_calendars: tracked,
+        },
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
         },
@@ -113,8 +146,10 @@ export async function openStorage(
         schema: config.storage.databaseSchema,
         maxConnections: config.storage.databasePoolSize,
       });
+      const vault = new PostgresTokenVault(db, sealer);
+      const table = (name: SealedTable) => new PostgresRecordResealer(db, sealer, name);
       return {
-        vault: new PostgresTokenVault(db, sealer),
+        vault,
         pending: new PostgresPendingAuthorizations(db, sealer),
         pendingConnections: new PostgresPendingConnections(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
@@ -126,9 +161,24 @@ export async function openStorage(
         outbox: new PostgresWebhookOutbox(db, sealer),
         tracked: new PostgresTrackedCalendars(db, sealer),
         ownWrites: new PostgresOwnWrites(db),
+        sealed: {
+          connections: connectionRecords(vault),
+          idempotency_records: table("idempotency_records"),
+          webhooks: table("webhook_outbox"),
+          tracked_calendars: table("tracked_calendars"),
+        },
         ping: () => db.ping(),
         close: () => db.close(),
       };
     }
   }
+}
+
+/** Connections as key rotation walks them: the vault's own reseal (it keeps its cache right). */
+function connectionRecords(vault: TokenVault & ResealableVault): ResealableRecords {
+  return {
+    keys: () => vault.listCustomerIds(),
+    // Keys come from listCustomerIds: each is a customer id already.
+    reseal: (key) => vault.reseal(key as CustomerId),
+  };
 }
