@@ -4,6 +4,7 @@ import type { GoogleCallObserver } from "../adapters/google/google-call-observer
 import { googleNotificationsApp } from "../adapters/http/google-notifications-app.ts";
 import type { Logger } from "../adapters/logging/logger.ts";
 import type { AppEnv } from "../adapters/shared/app-env.ts";
+import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { PollCalendarChanges } from "../domain/changes/poll-calendar-changes.ts";
 import { TrackCalendarChanges } from "../domain/changes/track-calendar-changes.ts";
 import type { CustomerId } from "../domain/customer-id.ts";
@@ -120,6 +121,8 @@ export function composeChangeTracking(
     notificationsApp: googleNotificationsApp({
       verify: (notification) => changes.verify(notification),
       schedule: (id) => queue.schedule(id),
+      // Wall time, like the other budgets.
+      limiter: new TokenBucketRateLimiter({ perMinute: config.server.rateLimitPush }),
     }),
     start: () => {
       first = reconcileSoon(storage, changes, failed);

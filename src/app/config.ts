@@ -35,6 +35,8 @@ export interface Config {
     rateLimitPerApiKey: number;
     /** /oauth/* requests per minute per API key, and per client address on the callback; 0 disables. */
     rateLimitOAuth: number;
+    /** Google push notifications per channel per minute (per instance); 0 disables. */
+    rateLimitPush: number;
     /** Tool calls running at once in this instance; up to 64 times as many more wait (a waiting call holds only its request). */
     maxConcurrentToolCalls: number;
     /** Least level of the JSON log lines written to stdout. */
@@ -213,6 +215,9 @@ const environment = z.object({
   CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).max(10_000_000).default(3000),
   // Connecting is rare: a person opens a link. This bounds scripted abuse of /oauth/*.
   CALENDAR_SERVER_RATE_LIMIT_OAUTH: z.coerce.number().int().min(0).max(10_000_000).default(300),
+  // Google notifies once per change of a channel's calendar; one sync reads every change since
+  // the last, so refused notifications (retried by Google later) lose nothing.
+  CALENDAR_SERVER_RATE_LIMIT_PUSH: z.coerce.number().int().min(0).max(1_000_000).default(120),
   CALENDAR_SERVER_CONNECT_CONFIRM_URL: url.optional(),
   // Each running tool call holds a Google answer and its JSON: this bounds memory (docs/performance.md).
   CALENDAR_SERVER_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(10_000).default(32),
@@ -297,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined> = Bun.env): C
       rateLimitPerCustomer: e.CALENDAR_SERVER_RATE_LIMIT_PER_CUSTOMER,
       rateLimitPerApiKey: e.CALENDAR_SERVER_RATE_LIMIT_PER_API_KEY,
       rateLimitOAuth: e.CALENDAR_SERVER_RATE_LIMIT_OAUTH,
+      rateLimitPush: e.CALENDAR_SERVER_RATE_LIMIT_PUSH,
       maxConcurrentToolCalls: e.CALENDAR_SERVER_MAX_CONCURRENT_CALLS,
       logLevel: e.CALENDAR_SERVER_LOG_LEVEL,
       connectConfirmUrl: e.CALENDAR_SERVER_CONNECT_CONFIRM_URL ?? null,

@@ -8,6 +8,7 @@ import { openPostgresDatabase } from "../adapters/postgres/postgres-database.ts"
 import { PostgresIdempotencyRecords } from "../adapters/postgres/postgres-idempotency-records.ts";
 import { PostgresPendingAuthorizations } from "../adapters/postgres/postgres-pending-authorizations.ts";
 import { PostgresPendingConnections } from "../adapters/postgres/postgres-pending-connections.ts";
+import { PostgresRecordResealer } from "../adapters/postgres/postgres-record-resealer.ts";
 import { PostgresTokenVault } from "../adapters/postgres/postgres-token-vault.ts";
 import { InProcessCustomerLock } from "../adapters/system/in-process-customer-lock.ts";
 import { EncryptedFileIdempotencyRecords } from "../adapters/vault/encrypted-file-idempotency-records.ts";
@@ -15,18 +16,21 @@ import { EncryptedFilePendingAuthorizations } from "../adapters/vault/encrypted-
 import { EncryptedFilePendingConnections } from "../adapters/vault/encrypted-file-pending-connections.ts";
 import { EncryptedFileTokenVault } from "../adapters/vault/encrypted-file-token-vault.ts";
 import { RecordSealer } from "../adapters/vault/record-sealer.ts";
+import type { ResealableRecords, SealedTable } from "../adapters/vault/resealable-records.ts";
 import type { ResealableVault } from "../adapters/vault/resealable-vault.ts";
 import { startSqliteCheckpoints } from "../adapters/vault/sqlite-checkpoints.ts";
 import { openSqliteTokenDatabase } from "../adapters/vault/sqlite-database.ts";
 import { SqliteIdempotencyRecords } from "../adapters/vault/sqlite-idempotency-records.ts";
 import { SqlitePendingAuthorizations } from "../adapters/vault/sqlite-pending-authorizations.ts";
 import { SqlitePendingConnections } from "../adapters/vault/sqlite-pending-connections.ts";
+import { SqliteRecordResealer } from "../adapters/vault/sqlite-record-resealer.ts";
 import { SqliteTokenVault } from "../adapters/vault/sqlite-token-vault.ts";
 import { FileWebhookOutbox } from "../adapters/webhooks/file-webhook-outbox.ts";
 import { NotificationWebhooks } from "../adapters/webhooks/notification-webhooks.ts";
 import { PostgresWebhookOutbox } from "../adapters/webhooks/postgres-webhook-outbox.ts";
 import { SqliteWebhookOutbox } from "../adapters/webhooks/sqlite-webhook-outbox.ts";
 import type { WebhookOutbox } from "../adapters/webhooks/webhook-outbox.ts";
+import type { CustomerId } from "../domain/customer-id.ts";
 import type { OwnWrites, TrackedCalendars } from "../domain/ports/change-tracking.ts";
 import type { CustomerLock, LockPurpose } from "../domain/ports/customer-lock.ts";
 import type { IdempotencyRecords } from "../domain/ports/idempotency-records.ts";
@@ -55,9 +59,22 @@ export interface Storage {
   /** Calendars followed for changes, and the writes our tools made (calendar.events_changed). */
   tracked: TrackedCalendars;
   ownWrites: OwnWrites;
+  /** Every long-lived kind of sealed record, for key rotation (`rotate-key`). */
+  sealed: SealedRecords;
   /** Resolves when the store answers; rejects with a DomainError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The sealed records key rotation walks, by kind, in this order. Started authorizations and held
+ * connections are sealed too, but live 10 minutes: they expire instead (rotate-key's help says so).
+ */
+export interface SealedRecords {
+  connections: ResealableRecords;
+  idempotency_records: ResealableRecords;
+  webhooks: ResealableRecords;
+  tracked_calendars: ResealableRecords;
 }
 
 export interface StorageOptions {
@@ -92,6 +109,7 @@ export async function openStorage(
       const bookkeeping = openSqliteTokenDatabase(config.storage.sqlitePath, { synchronous: "NORMAL" });
       const checkpoints = startSqliteCheckpoints(config.storage.sqlitePath, [db, bookkeeping]);
       const vault = new SqliteTokenVault(db, sealer, withWebhooks);
+      const table = (name: SealedTable) => new SqliteRecordResealer(db, sealer, name);
       return {
         vault,
         pending: new SqlitePendingAuthorizations(db, sealer),
@@ -102,6 +120,12 @@ export async function openStorage(
         webhooks,
         tracked: new SqliteTrackedCalendars(db, sealer),
         ownWrites: new SqliteOwnWrites(db),
+        sealed: {
+          connections: connectionRecords(vault),
+          idempotency_records: table("idempotency_records"),
+          webhooks: table("webhook_outbox"),
+          tracked_calendars: table("tracked_calendars"),
+        },
         ping: async () => {
           db.query("SELECT 1").get();
         },
@@ -115,16 +139,25 @@ export async function openStorage(
     }
     case "encrypted_file": {
       const vault = new EncryptedFileTokenVault({ dir: config.storage.vaultDir, sealer, ...withWebhooks });
+      const idempotency = new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer });
+      const outbox = new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer });
+      const tracked = new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer });
       return {
         vault,
         pending: new EncryptedFilePendingAuthorizations({ dir: config.storage.vaultDir, sealer }),
         pendingConnections: new EncryptedFilePendingConnections({ dir: config.storage.vaultDir, sealer }),
         lock: new InProcessCustomerLock(),
-        idempotency: new EncryptedFileIdempotencyRecords({ dir: config.storage.vaultDir, sealer }),
-        outbox: new FileWebhookOutbox({ dir: config.storage.vaultDir, sealer }),
+        idempotency,
+        outbox,
         webhooks,
-        tracked: new FileTrackedCalendars({ dir: config.storage.vaultDir, sealer }),
+        tracked,
         ownWrites: new FileOwnWrites({ dir: config.storage.vaultDir }),
+        sealed: {
+          connections: connectionRecords(vault),
+          idempotency_records: idempotency,
+          webhooks: outbox,
+          tracked_calendars: tracked,
+        },
         ping: async () => {
           await fs.promises.access(config.storage.vaultDir, fs.constants.W_OK);
         },
@@ -140,8 +173,10 @@ export async function openStorage(
         schema: config.storage.databaseSchema,
         maxConnections: config.storage.databasePoolSize,
       });
+      const vault = new PostgresTokenVault(db, sealer, withWebhooks);
+      const table = (name: SealedTable) => new PostgresRecordResealer(db, sealer, name);
       return {
-        vault: new PostgresTokenVault(db, sealer, withWebhooks),
+        vault,
         pending: new PostgresPendingAuthorizations(db, sealer),
         pendingConnections: new PostgresPendingConnections(db, sealer),
         // Shared by every instance on this database: one refresh and one booking per customer at a time.
@@ -154,9 +189,24 @@ export async function openStorage(
         webhooks,
         tracked: new PostgresTrackedCalendars(db, sealer),
         ownWrites: new PostgresOwnWrites(db),
+        sealed: {
+          connections: connectionRecords(vault),
+          idempotency_records: table("idempotency_records"),
+          webhooks: table("webhook_outbox"),
+          tracked_calendars: table("tracked_calendars"),
+        },
         ping: () => db.ping(),
         close: () => db.close(),
       };
     }
   }
+}
+
+/** Connections as key rotation walks them: the vault's own reseal (it keeps its cache right). */
+function connectionRecords(vault: TokenVault & ResealableVault): ResealableRecords {
+  return {
+    keys: () => vault.listCustomerIds(),
+    // Keys come from listCustomerIds: each is a customer id already.
+    reseal: (key) => vault.reseal(key as CustomerId),
+  };
 }

@@ -128,6 +128,14 @@ describe("configuration", () => {
     expect(production3).toContain("GOOGLE_OAUTH_REDIRECT_URI: must use https://");
   });
 
+  test("CALENDAR_SERVER_RATE_LIMIT_PUSH: 120 Google notifications a channel a minute by default, 0 disables", () => {
+    expect(loadConfig({}).server.rateLimitPush).toBe(120);
+    expect(loadConfig({ CALENDAR_SERVER_RATE_LIMIT_PUSH: "0" }).server.rateLimitPush).toBe(0);
+    expect(loadConfig({ CALENDAR_SERVER_RATE_LIMIT_PUSH: "30" }).server.rateLimitPush).toBe(30);
+    expect(failure({ CALENDAR_SERVER_RATE_LIMIT_PUSH: "-1" })).toContain("CALENDAR_SERVER_RATE_LIMIT_PUSH");
+    expect(failure({ CALENDAR_SERVER_RATE_LIMIT_PUSH: "many" })).toContain("CALENDAR_SERVER_RATE_LIMIT_PUSH");
+  });
+
   test("an http:// base URL is blamed on CALENDAR_SERVER_BASE_URL, not on the redirect URI derived from it", () => {
     const { GOOGLE_OAUTH_REDIRECT_URI: _unset, ...withoutRedirect } = production;
     const message = failure({ ...withoutRedirect, CALENDAR_SERVER_BASE_URL: "http://calendar.example.com" });

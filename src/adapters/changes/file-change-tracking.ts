@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CustomerId } from "../../domain/customer-id.ts";
 import type { OwnWrites, TrackedCalendar, TrackedCalendars } from "../../domain/ports/change-tracking.ts";
+import { FileLocks } from "../vault/file-lock.ts";
 import {
   cleanDirectory,
   ensurePrivateDir,
@@ -10,9 +11,12 @@ import {
   fileCallSync,
   fsyncDir,
   isMissing,
+  LOCK_SUFFIX,
   writeFileDurably,
 } from "../vault/private-files.ts";
 import type { RecordSealer } from "../vault/record-sealer.ts";
+import type { ResealableRecords } from "../vault/resealable-records.ts";
+import type { ResealOutcome } from "../vault/resealable-vault.ts";
 import { OWN_WRITE_TTL_MS, openTracked, ownWriteKey, sealTracked } from "./tracked-calendar-codec.ts";
 
 const TRACKED = ".tracked";
@@ -35,10 +39,15 @@ function prepare(dir: string, suffix: string): string {
   return dir;
 }
 
-/** Followed calendars beside the encrypted-file vault, one durable file per customer. */
-export class FileTrackedCalendars implements TrackedCalendars {
+/**
+ * Followed calendars beside the encrypted-file vault, one durable file per customer. Writes and
+ * removals take the record's lock file, so a reseal (key rotation, another process) never puts
+ * back a state replaced or removed meanwhile.
+ */
+export class FileTrackedCalendars implements TrackedCalendars, ResealableRecords {
   readonly #dir: string;
   readonly #sealer: RecordSealer;
+  readonly #locks = new FileLocks(5000);
 
   constructor(options: { dir: string; sealer: RecordSealer }) {
     this.#dir = prepare(path.join(path.resolve(options.dir), "tracked"), TRACKED);
@@ -57,13 +66,11 @@ export class FileTrackedCalendars implements TrackedCalendars {
       channelExpiresAt: tracked.channel?.expiration.getTime() ?? null,
       record: Buffer.from(sealTracked(this.#sealer, tracked)).toString("base64"),
     };
-    await fileCall("store a tracked calendar", () =>
-      writeFileDurably(this.#dir, nameOf(tracked.customerId), new TextEncoder().encode(JSON.stringify(file))),
-    );
+    await this.#locked(tracked.customerId, "store a tracked calendar", () => this.#write(file));
   }
 
   async delete(customerId: CustomerId): Promise<boolean> {
-    return fileCall("forget a tracked calendar", async () => {
+    return this.#locked(customerId, "forget a tracked calendar", async () => {
       try {
         await fs.promises.unlink(path.join(this.#dir, nameOf(customerId)));
       } catch (error) {
@@ -88,6 +95,39 @@ export class FileTrackedCalendars implements TrackedCalendars {
 
   async customerIds(): Promise<CustomerId[]> {
     return (await this.#all()).map((file) => file.customerId as CustomerId).sort();
+  }
+
+  /** Customer ids, for key rotation. */
+  async *keys(): AsyncIterable<string> {
+    for (const file of await this.#all()) yield file.customerId;
+  }
+
+  async reseal(customerId: string): Promise<ResealOutcome> {
+    return this.#locked(customerId, "reseal a tracked calendar", async () => {
+      const file = await this.#read(nameOf(customerId));
+      if (file === null) return "missing";
+      const resealed = this.#sealer.reseal(
+        "tracked_calendar",
+        customerId,
+        Buffer.from(file.record, "base64"),
+      );
+      if (resealed === null) return "current";
+      await this.#write({ ...file, record: Buffer.from(resealed).toString("base64") });
+      return "resealed";
+    });
+  }
+
+  #write(file: TrackedFile): Promise<void> {
+    return writeFileDurably(
+      this.#dir,
+      nameOf(file.customerId),
+      new TextEncoder().encode(JSON.stringify(file)),
+    );
+  }
+
+  #locked<T>(customerId: string, what: string, work: () => Promise<T>): Promise<T> {
+    const lockPath = path.join(this.#dir, `${nameOf(customerId)}${LOCK_SUFFIX}`);
+    return fileCall(what, () => this.#locks.withLock(lockPath, work));
   }
 
   async #all(): Promise<TrackedFile[]> {

@@ -3,7 +3,7 @@ import { jsonSchemaOf, type SchemaName } from "./openapi-schemas.ts";
 
 /**
  * The `paths` of /openapi.json: every endpoint the server mounts. Operations without `security`
- * inherit the document's bearer API key; the two public ones say `security: []`.
+ * inherit the document's bearer API key; the public ones say `security: []`.
  */
 export function openApiPaths(): Record<string, Record<string, unknown>> {
   return {
@@ -171,6 +171,78 @@ export function openApiPaths(): Record<string, Record<string, unknown>> {
         },
       },
     },
+    "/google/notifications": {
+      post: {
+        tags: ["google"],
+        operationId: "googlePushNotification",
+        summary: "Where Google pushes calendar change notifications (only with webhooks on, by push)",
+        description:
+          "Public (Google sends no API key); mounted when webhooks are on (CALENDAR_SERVER_WEBHOOK_URL) " +
+          "and calendars are followed by push (the REST backend with GOOGLE_CHANGE_POLL_SECONDS=0), " +
+          "else 404. Google calls it on each change of a followed " +
+          "calendar; only a notification naming a channel this server opened, with that channel's " +
+          "token, schedules a sync (which sends calendar.events_changed). No body is sent or read. " +
+          "Each channel may send CALENDAR_SERVER_RATE_LIMIT_PUSH notifications a minute (per " +
+          "instance); beyond that the answer is 503 with Retry-After, which Google retries later " +
+          "with exponential backoff, and nothing is synced for it (the next sync reads every change).",
+        security: [],
+        parameters: [
+          googHeader("X-Goog-Channel-ID", "The channel's id, as this server named it in events.watch", true, {
+            maxLength: 64,
+          }),
+          googHeader(
+            "X-Goog-Channel-Token",
+            "The channel's secret, as this server set it; required to be accepted",
+          ),
+          googHeader("X-Goog-Resource-ID", "Google's id of the watched calendar; must match the channel's"),
+          googHeader(
+            "X-Goog-Resource-State",
+            "sync when the channel opens, exists when the calendar changed",
+            true,
+            {
+              enum: ["sync", "exists", "not_exists"],
+            },
+          ),
+          googHeader(
+            "X-Goog-Message-Number",
+            "Increases with each message of the channel (not read)",
+            false,
+            {
+              pattern: "^[0-9]+$",
+            },
+          ),
+          googHeader("X-Goog-Channel-Expiration", "When the channel expires, an HTTP date (not read)"),
+        ],
+        responses: {
+          "200": { description: "Accepted: a change schedules a sync; a sync message is acknowledged" },
+          "400": {
+            description:
+              "Not a Google Calendar notification (no resource state, no channel id or one over 64 characters)",
+            content: { "application/json": { schema: ref("Error") } },
+          },
+          "401": {
+            description: "Unknown channel, wrong token or wrong resource (unknown_channel); nothing changes",
+            content: { "application/json": { schema: ref("Error") } },
+          },
+          "404": {
+            description: "Change tracking by push is off on this server (not_found)",
+            content: { "application/json": { schema: ref("Error") } },
+          },
+          "503": {
+            description:
+              "This channel is over its budget (rate_limited), or the token store is unavailable " +
+              "(storage_unavailable); Google retries later",
+            headers: {
+              "Retry-After": {
+                description: "Seconds to wait (with rate_limited)",
+                schema: { type: "integer" },
+              },
+            },
+            content: { "application/json": { schema: ref("Error") } },
+          },
+        },
+      },
+    },
     "/metrics": {
       get: {
         tags: ["operations"],
@@ -257,6 +329,16 @@ function customerIdParameter(where: "query" | "path"): Record<string, unknown> {
   // The same field the JSON bodies carry, so the rule is described once.
   const { description, ...schema } = jsonSchemaOf(disconnectRequest.shape.customer_id, "input");
   return { name: "customer_id", in: where, required: true, description, schema };
+}
+
+/** A header Google sets on every push notification. */
+function googHeader(
+  name: string,
+  description: string,
+  required = false,
+  schema: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { name, in: "header", required, description, schema: { type: "string", ...schema } };
 }
 
 function queryParameter(name: string, description: string): Record<string, unknown> {

@@ -27,6 +27,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       { name: "oauth", description: "Connect, inspect and disconnect a customer's Google Calendar" },
       { name: "mcp", description: "Model Context Protocol (Streamable HTTP)" },
       { name: "operations", description: "Health and metrics" },
+      { name: "google", description: "Called by Google: push notifications of calendar changes" },
     ],
     paths: openApiPaths(),
     components: {

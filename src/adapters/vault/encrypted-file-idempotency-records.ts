@@ -28,6 +28,8 @@ import {
   writeFileDurably,
 } from "./private-files.ts";
 import type { RecordSealer } from "./record-sealer.ts";
+import type { ResealableRecords } from "./resealable-records.ts";
+import type { ResealOutcome } from "./resealable-vault.ts";
 
 export interface EncryptedFileIdempotencyRecordsOptions {
   /** The vault directory (TOKEN_VAULT_DIR); records live in its `idempotency/` subdirectory. */
@@ -48,7 +50,7 @@ const CLAIM_ROUNDS = 8;
  * (complete, release, take-over, purge) reads, checks and rewrites or removes the file under the
  * record's lock file, so a change made by one attempt can never undo another's.
  */
-export class EncryptedFileIdempotencyRecords implements IdempotencyRecords {
+export class EncryptedFileIdempotencyRecords implements IdempotencyRecords, ResealableRecords {
   readonly #dir: string;
   readonly #sealer: RecordSealer;
   readonly #locks: FileLocks;
@@ -141,6 +143,26 @@ export class EncryptedFileIdempotencyRecords implements IdempotencyRecords {
       if (removed) dropped += 1;
     }
     return dropped;
+  }
+
+  /** Record ids (hashes of customer and key), for key rotation. */
+  async *keys(): AsyncIterable<string> {
+    const names = await fileCall("list idempotency records", () => fs.promises.readdir(this.#dir));
+    for (const name of names) {
+      if (name.endsWith(SUFFIX) && !name.startsWith(".")) yield name.slice(0, -SUFFIX.length);
+    }
+  }
+
+  /** Under the record's lock, which every change but the first claim takes (a claim never replaces a file). */
+  async reseal(id: string): Promise<ResealOutcome> {
+    return this.#locked(id, "reseal an idempotency key", async () => {
+      const raw = await this.#readRaw(id);
+      if (raw === null) return "missing";
+      const resealed = this.#sealer.reseal("idempotency_record", id, raw);
+      if (resealed === null) return "current";
+      await writeFileDurably(this.#dir, `${id}${SUFFIX}`, resealed);
+      return "resealed";
+    });
   }
 
   /** Create the record file with its content, unless it exists. @returns whether it was created */

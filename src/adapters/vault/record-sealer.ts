@@ -98,6 +98,16 @@ export class RecordSealer {
       throw unreadable("authentication failed (tampered, or copied from another record)");
     return { plaintext, keyId: held.hexId, sealedWithCurrentKey: held === this.#current };
   }
+
+  /**
+   * The same record sealed with the current key (fresh nonce), or null when the current key
+   * already seals it: what key rotation writes back, the plaintext never decoded.
+   * @throws DomainError record_unreadable, as `open`
+   */
+  reseal(purpose: RecordPurpose, binding: string, sealed: Uint8Array): Uint8Array | null {
+    const opened = this.open(purpose, binding, sealed);
+    return opened.sealedWithCurrentKey ? null : this.seal(purpose, binding, opened.plaintext);
+  }
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   writeFileDurably,
 } from "../vault/private-files.ts";
 import type { RecordSealer } from "../vault/record-sealer.ts";
+import type { ResealableRecords } from "../vault/resealable-records.ts";
+import type { ResealOutcome } from "../vault/resealable-vault.ts";
 import { FileStagedWebhooks, type StagedWebhook, type StagedWrite } from "./file-staged-webhooks.ts";
 import { type Entry, parseEntry } from "./file-webhook-entry.ts";
 import {
@@ -44,7 +46,7 @@ export interface FileWebhookOutboxOptions {
  * A connection write's webhook is staged in `webhooks/staged/` first and released after the
  * write (file-staged-webhooks.ts); every claim first settles those a crashed writer left.
  */
-export class FileWebhookOutbox implements WebhookOutbox {
+export class FileWebhookOutbox implements WebhookOutbox, ResealableRecords {
   readonly #dir: string;
   readonly #sealer: RecordSealer;
   readonly #locks = new FileLocks(10_000);
@@ -195,6 +197,26 @@ export class FileWebhookOutbox implements WebhookOutbox {
         if (removed > 0) await fsyncDir(this.#dirOf(status));
       }
       return removed;
+    });
+  }
+
+  /** Every webhook's id, whatever its status (a dead one may be retried), for key rotation. */
+  async *keys(): AsyncIterable<string> {
+    for (const status of STATUSES) {
+      const names = await fileCall("list webhooks", () => fs.promises.readdir(this.#dirOf(status)));
+      for (const name of names.filter(isRecord)) yield name.slice(0, -SUFFIX.length);
+    }
+  }
+
+  /** Under the outbox lock, which every change to an existing webhook takes. */
+  async reseal(id: string): Promise<ResealOutcome> {
+    return this.#locked("reseal a webhook", async () => {
+      const entry = await this.#read(id);
+      if (entry === null) return "missing";
+      const resealed = this.#sealer.reseal("webhook", id, Buffer.from(entry.record, "base64"));
+      if (resealed === null) return "current";
+      await this.#write({ ...entry, record: Buffer.from(resealed).toString("base64") });
+      return "resealed";
     });
   }
 

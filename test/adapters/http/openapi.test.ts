@@ -15,8 +15,10 @@ import { buildOpenApiDocument, openApiApp } from "../../../src/adapters/http/ope
 import { MemoryLogger } from "../../../src/adapters/logging/logger.ts";
 import { statusResponse } from "../../../src/adapters/shared/connection-status.ts";
 import { generateEncryptionKey } from "../../../src/adapters/vault/encryption-keys.ts";
+import { newWebhookSecret } from "../../../src/adapters/webhooks/webhook-signature.ts";
 import { composeServer } from "../../../src/app/compose.ts";
 import { loadConfig } from "../../../src/app/config.ts";
+import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import { ConnectCalendar } from "../../../src/domain/services/connect-calendar.ts";
 import { DisconnectCalendar } from "../../../src/domain/services/disconnect-calendar.ts";
 import { GetConnectionStatus } from "../../../src/domain/services/get-connection-status.ts";
@@ -45,7 +47,9 @@ const ENDPOINTS = [
   "POST /mcp",
   "GET /mcp",
   "GET /metrics",
+  "POST /google/notifications",
 ];
+const PUBLIC = ["GET /oauth/callback", "GET /healthz", "POST /google/notifications"];
 
 function operation(endpoint: string): Operation {
   const [method = "", route = ""] = endpoint.split(" ");
@@ -113,14 +117,13 @@ describe("GET /openapi.json", () => {
     expect(JSON.stringify(doc)).not.toContain("$schema");
   });
 
-  test("bearer API keys everywhere except the callback and the health check", () => {
+  test("bearer API keys everywhere except the callback, the health check and Google's notifications", () => {
     expect(doc.components).toMatchObject({
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
     });
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
-    expect(operation("GET /oauth/callback").security).toEqual([]);
-    expect(operation("GET /healthz").security).toEqual([]);
-    for (const endpoint of ENDPOINTS.filter((e) => !e.includes("callback") && !e.includes("healthz"))) {
+    for (const endpoint of PUBLIC) expect(operation(endpoint).security).toEqual([]);
+    for (const endpoint of ENDPOINTS.filter((e) => !PUBLIC.includes(e))) {
       expect(operation(endpoint).security).toBeUndefined();
       expect(operation(endpoint).responses["401"]).toBeDefined();
     }
@@ -217,6 +220,78 @@ describe("GET /openapi.json", () => {
       }
     } finally {
       await composed.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("Google's notifications: every header Google sends is described, and every status the real endpoint answers", async () => {
+    const notifications = operation("POST /google/notifications") as Operation & {
+      parameters: Array<{ name: string; in: string; required: boolean }>;
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    expect(notifications.parameters.map((p) => [p.name, p.in, p.required])).toEqual([
+      ["X-Goog-Channel-ID", "header", true],
+      ["X-Goog-Channel-Token", "header", false],
+      ["X-Goog-Resource-ID", "header", false],
+      ["X-Goog-Resource-State", "header", true],
+      ["X-Goog-Message-Number", "header", false],
+      ["X-Goog-Channel-Expiration", "header", false],
+    ]);
+    expect(notifications.responses["503"]?.headers).toHaveProperty("Retry-After");
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openapi-push-"));
+    const env = {
+      CALENDAR_SERVER_API_KEYS: "composed-api-key-0123456789",
+      TOKEN_ENCRYPTION_KEY: generateEncryptionKey(),
+      GOOGLE_CALENDAR_BACKEND: "rest",
+    };
+    const pushing = await composeServer(
+      loadConfig({
+        ...env,
+        TOKEN_DB_PATH: path.join(dir, "push.db"),
+        CALENDAR_SERVER_WEBHOOK_URL: "http://127.0.0.1:9/hooks",
+        CALENDAR_SERVER_WEBHOOK_SECRET: newWebhookSecret(),
+        CALENDAR_SERVER_RATE_LIMIT_PUSH: "2",
+      }),
+      { logger: new MemoryLogger() },
+    );
+    const quiet = await composeServer(loadConfig({ ...env, TOKEN_DB_PATH: path.join(dir, "quiet.db") }), {
+      logger: new MemoryLogger(),
+    });
+    try {
+      const channel = { id: "ch-documented", token: "channel-secret", resourceId: "res-1" };
+      await pushing.storage.tracked.put({
+        customerId: parseCustomerId("acme-1"),
+        calendarId: "primary",
+        syncToken: "sync-1",
+        seen: {},
+        channel: { ...channel, expiration: new Date(Date.now() + 86_400_000) },
+        checkedAt: new Date(),
+      });
+      const notify = (server: typeof pushing, headers: Record<string, string>) =>
+        server.app.request("/google/notifications", { method: "POST", headers });
+      // Google's sync message: acknowledged, nothing synced (no call to Google).
+      const sync = {
+        "X-Goog-Channel-ID": channel.id,
+        "X-Goog-Channel-Token": channel.token,
+        "X-Goog-Resource-ID": channel.resourceId,
+        "X-Goog-Resource-State": "sync",
+        "X-Goog-Message-Number": "1",
+        "X-Goog-Channel-Expiration": new Date(Date.now() + 86_400_000).toUTCString(),
+      };
+      const seen = [
+        (await notify(pushing, {})).status,
+        (await notify(pushing, sync)).status,
+        (await notify(pushing, { ...sync, "X-Goog-Channel-Token": "guessed" })).status,
+        // The channel's budget of 2 is spent.
+        (await notify(pushing, sync)).status,
+        (await notify(quiet, sync)).status,
+      ];
+      expect(seen).toEqual([400, 200, 401, 503, 404]);
+      for (const status of seen) expect(Object.keys(notifications.responses)).toContain(String(status));
+    } finally {
+      await pushing.close();
+      await quiet.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

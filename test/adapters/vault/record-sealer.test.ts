@@ -34,6 +34,21 @@ describe("RecordSealer", () => {
     expect(sealer.currentKeyId).toBe(opened.keyId);
   });
 
+  test("reseal moves an older key's record to the current key, same plaintext; current ones give null", () => {
+    const older = new RecordSealer({ current: old, previous: [] });
+    const sealed = older.seal("webhook", "msg_1", plaintext);
+    const resealed = sealer.reseal("webhook", "msg_1", sealed);
+    if (resealed === null) throw new Error("expected a resealed record");
+    const opened = new RecordSealer({ current, previous: [] }).open("webhook", "msg_1", resealed);
+    expect(opened.plaintext).toEqual(plaintext);
+    expect(opened.sealedWithCurrentKey).toBe(true);
+    expect(sealer.reseal("webhook", "msg_1", resealed)).toBeNull();
+    // Purpose and binding still bind: a record cannot be resealed into another's place.
+    unreadable(() => sealer.reseal("tracked_calendar", "msg_1", sealed));
+    unreadable(() => sealer.reseal("webhook", "msg_2", sealed));
+    unreadable(() => new RecordSealer({ current, previous: [] }).reseal("webhook", "msg_1", sealed));
+  });
+
   test("the header names version, key id and binding, and the plaintext is not visible", () => {
     const sealed = sealer.seal("connection", "alice", plaintext);
     expect(inspectSealedRecord(sealed)).toEqual({

@@ -17,14 +17,19 @@ export interface CliRun {
 }
 
 /** The real CLI in its own process, with only the environment given (plus PATH and HOME). */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const child = Bun.spawn([process.execPath, "run", "src/app/cli.ts", ...args], {
+export function startCli(args: string[], env: Record<string, string>) {
+  return Bun.spawn([process.execPath, "run", "src/app/cli.ts", ...args], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: env.HOME ?? os.tmpdir(), ...env },
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
   });
+}
+
+/** Run the CLI to its end (see startCli). */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const child = startCli(args, env);
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
@@ -70,7 +75,7 @@ export function storeEnv(
 /** Open a store exactly as the server would with this environment. */
 export async function withStorage<T>(
   env: Record<string, string>,
-  type: "sqlite" | "encrypted_file",
+  type: "sqlite" | "encrypted_file" | "database",
   work: (storage: Storage) => Promise<T>,
 ): Promise<T> {
   const storage = await openStorage(loadConfig(env), type);

@@ -43,6 +43,6 @@ describe("progress bar", () => {
     expect(err.join("")).toContain("\rrotating [");
     expect(err.join("")).toEndWith("100% 3/3\n");
     expect(out.join("")).not.toContain("\r");
-    expect(out.join("")).toMatch(/resealed\s+3/);
+    expect(out.join("")).toMatch(/^connections\s+3\s+0\s+0\s+0$/m);
   });
 });
