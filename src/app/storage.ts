@@ -101,8 +101,9 @@ export async function openStorage(
       // Booking keys are written twice per keyed booking, on its answer path; waiting for the
       // disk there doubled what a booking adds to Google's time (bun:sqlite blocks the event loop
       // while it waits). They get a connection of their own with synchronous=NORMAL: durable
-      // through any crash of the process, kill -9 included. A power loss may roll back the last
-      // few; a retry then finds no record, and the booking it repeats is still not made twice:
+      // through any crash of the process, kill -9 included. A power loss may roll back what was
+      // written since the last checkpoint (sqlite-checkpoints.ts: at most about 250 ms); a retry
+      // of such a booking then finds no record, and the booking it repeats is still not made twice:
       // on REST, Google refuses the event id the key derives; on Google's MCP server, the slot
       // is busy with the earlier event, so the retry is refused as a time_conflict naming it
       // (unless it allows conflicts: that one case could book twice after a power loss).
