@@ -69,8 +69,12 @@ export function canonicalTimeZone(zone: string, field = "timeZone"): string {
 /** The wall-clock reading of `instant` in `zone` (a canonical zone name). */
 export function zonedParts(instant: Date, zone: string): ZonedParts {
   const offset = steadyOffsetMinutes(instant.getTime(), zone);
-  if (offset === null) return formattedParts(instant, zone);
-  const local = new Date(instant.getTime() + offset * MINUTE_MS);
+  return offset === null ? formattedParts(instant, zone) : shiftedParts(instant.getTime(), offset);
+}
+
+/** The wall-clock reading `offset` minutes ahead of UTC at `ms`. */
+function shiftedParts(ms: number, offset: number): ZonedParts {
+  const local = new Date(ms + offset * MINUTE_MS);
   return {
     year: local.getUTCFullYear(),
     month: local.getUTCMonth() + 1,
@@ -160,7 +164,11 @@ export function zonedToInstant(local: LocalDateTime, zone: string, gap: "reject"
 export function formatInstant(instant: Date, zone?: string): string {
   const wholeSecond = new Date(Math.floor(instant.getTime() / 1000) * 1000);
   if (zone === undefined) return wholeSecond.toISOString().replace(".000Z", "Z");
-  return `${formatLocal(zonedParts(wholeSecond, zone))}${formatOffset(offsetMinutes(wholeSecond, zone))}`;
+  // One offset lookup serves both the reading and its offset.
+  const offset = steadyOffsetMinutes(wholeSecond.getTime(), zone);
+  if (offset !== null)
+    return `${formatLocal(shiftedParts(wholeSecond.getTime(), offset))}${formatOffset(offset)}`;
+  return `${formatLocal(formattedParts(wholeSecond, zone))}${formatOffset(offsetMinutes(wholeSecond, zone))}`;
 }
 
 /** "2026-03-30T09:00:00" */

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { formatInstant, offsetMinutes, zonedParts } from "../../src/domain/zoned-time.ts";
+import {
+  formatInstant,
+  formatLocal,
+  formatOffset,
+  offsetMinutes,
+  zonedParts,
+} from "../../src/domain/zoned-time.ts";
 
 /** What Intl itself reads, instant by instant: the reference the cached offsets must match. */
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -61,6 +67,14 @@ describe("zoned time readings", () => {
         const actual = zonedParts(instant, zone);
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
           expect({ zone, instant, actual }).toEqual({ zone, instant, actual: expected });
+        }
+        const written = `${formatLocal(expected)}${formatOffset(intlOffset(instant, zone))}`;
+        if (formatInstant(instant, zone) !== written) {
+          expect({ zone, instant, text: formatInstant(instant, zone) }).toEqual({
+            zone,
+            instant,
+            text: written,
+          });
         }
         compared += 1;
       }
