@@ -1,4 +1,5 @@
 import { calendar, type calendar_v3 } from "@googleapis/calendar";
+import { sha256 } from "../src/adapters/system/sha256.ts";
 import type { CustomerId } from "../src/domain/customer-id.ts";
 import { idempotentEventId } from "../src/domain/event-id.ts";
 import type { McpTarget } from "./mcp-client.ts";
@@ -72,7 +73,7 @@ export function directCaller(emulatorUrl: string): Caller {
       );
       if ((busy.data.calendars?.primary?.busy ?? []).length > 0) return false;
       const requestBody: calendar_v3.Schema$Event = {
-        id: await idempotentEventId(customer.customerId as CustomerId, key),
+        id: idempotentEventId(sha256, customer.customerId as CustomerId, key),
         summary: "Bench booking",
         start: { dateTime: slot.start },
         end: { dateTime: slot.end },

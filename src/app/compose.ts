@@ -17,6 +17,7 @@ import { ServerMetrics } from "../adapters/metrics/server-metrics.ts";
 import type { AppEnv } from "../adapters/shared/app-env.ts";
 import { ConcurrencyLimiter } from "../adapters/shared/concurrency-limiter.ts";
 import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
+import { sha256 } from "../adapters/system/sha256.ts";
 import { SystemClock } from "../adapters/system/system-clock.ts";
 import { NO_NOTIFICATIONS, OutboxNotifications } from "../adapters/webhooks/outbox-notifications.ts";
 import { WebhookDeliverer } from "../adapters/webhooks/webhook-deliverer.ts";
@@ -239,7 +240,7 @@ export function composeServices(
     getEvent: new GetEvent(calendarDeps),
     checkAvailability: new CheckAvailability(calendarDeps),
     findAvailableSlots: new FindAvailableSlots(calendarDeps),
-    bookEvent: new BookEvent({ ...calendarDeps, idempotency: storage.idempotency }),
+    bookEvent: new BookEvent({ ...calendarDeps, idempotency: storage.idempotency, sha256 }),
     updateBooking: new UpdateBooking(calendarDeps),
     cancelBooking: new CancelBooking(calendarDeps),
     respondToInvitation: new RespondToInvitation(calendarDeps),

@@ -1,4 +1,5 @@
 import type { CustomerId } from "./customer-id.ts";
+import type { Sha256 } from "./ports/sha256.ts";
 
 const BASE32HEX = "0123456789abcdefghijklmnopqrstuv";
 
@@ -8,11 +9,9 @@ const BASE32HEX = "0123456789abcdefghijklmnopqrstuv";
  * 5–1024 characters). The same key of the same customer always lands on the same id, so
  * Google itself refuses a second event; another customer's identical key cannot collide.
  */
-export async function idempotentEventId(customerId: CustomerId, key: string): Promise<string> {
+export function idempotentEventId(sha256: Sha256, customerId: CustomerId, key: string): string {
   // NUL cannot occur in a customer id, so (a, b) and (a', b') never hash the same input.
-  const input = new TextEncoder().encode(`${customerId}\u0000${key}`);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
-  return base32hex(digest);
+  return base32hex(sha256(`${customerId}\u0000${key}`));
 }
 
 function base32hex(bytes: Uint8Array): string {

@@ -1,3 +1,4 @@
+import { sha256 } from "../../src/adapters/system/sha256.ts";
 import type { Interval } from "../../src/domain/calendar.ts";
 import { parseTimeInput, type TimeInput } from "../../src/domain/event-times.ts";
 import { BookEvent } from "../../src/domain/services/book-event.ts";
@@ -66,7 +67,7 @@ export async function calendarWorld(options: { now?: string; timeZone?: string }
     getEvent: new GetEvent(deps),
     checkAvailability: new CheckAvailability(deps),
     findSlots: new FindAvailableSlots(deps),
-    book: new BookEvent({ ...deps, idempotency }),
+    book: new BookEvent({ ...deps, idempotency, sha256 }),
     update: new UpdateBooking(deps),
     cancel: new CancelBooking(deps),
     respond: new RespondToInvitation(deps),

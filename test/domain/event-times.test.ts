@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { sha256 } from "../../src/adapters/system/sha256.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 import { idempotentEventId } from "../../src/domain/event-id.ts";
 import { parseEventSpan, parseInstant, parseTimeInput } from "../../src/domain/event-times.ts";
@@ -109,11 +110,26 @@ describe("event spans", () => {
 });
 
 describe("idempotent event ids", () => {
-  test("same customer and key give the same base32hex id; anything else differs", async () => {
-    const id = await idempotentEventId(customer("alice"), "order-42");
+  test("same customer and key give the same base32hex id; anything else differs", () => {
+    const id = idempotentEventId(sha256, customer("alice"), "order-42");
     expect(id).toMatch(/^[a-v0-9]{52}$/);
-    expect(await idempotentEventId(customer("alice"), "order-42")).toBe(id);
-    expect(await idempotentEventId(customer("bob"), "order-42")).not.toBe(id);
-    expect(await idempotentEventId(customer("alice"), "order-43")).not.toBe(id);
+    expect(idempotentEventId(sha256, customer("alice"), "order-42")).toBe(id);
+    expect(idempotentEventId(sha256, customer("bob"), "order-42")).not.toBe(id);
+    expect(idempotentEventId(sha256, customer("alice"), "order-43")).not.toBe(id);
+  });
+
+  test("the id is the one Web Crypto's SHA-256 gives: events booked before the native hash keep their ids", async () => {
+    for (const [who, key] of [
+      ["alice", "order-42"],
+      ["user-123", "réservation-été-☀"],
+      ["bob", "x".repeat(255)],
+    ] as const) {
+      const bytes = new TextEncoder().encode(`${who}\u0000${key}`);
+      const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      expect(sha256(`${who}\u0000${key}`)).toEqual(expected);
+      expect(idempotentEventId(sha256, customer(who), key)).toBe(
+        idempotentEventId((_) => expected, customer(who), key),
+      );
+    }
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:tes
 import { GoogleCalendarGateway } from "../../src/adapters/google/google-calendar-gateway.ts";
 import { PostgresCustomerLock } from "../../src/adapters/postgres/postgres-customer-lock.ts";
 import { PostgresTokenVault } from "../../src/adapters/postgres/postgres-token-vault.ts";
+import { sha256 } from "../../src/adapters/system/sha256.ts";
 import { SystemClock } from "../../src/adapters/system/system-clock.ts";
 import { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
 import { parseCustomerId } from "../../src/domain/customer-id.ts";
@@ -80,6 +81,7 @@ describe("a booking lock lost mid-booking (PostgreSQL, two instances)", () => {
       lock: lockC,
       clock,
       idempotency,
+      sha256,
     });
     instanceB = new BookEvent({
       tokens: tokensFor(token),
@@ -87,6 +89,7 @@ describe("a booking lock lost mid-booking (PostgreSQL, two instances)", () => {
       lock: lockB,
       clock,
       idempotency,
+      sha256,
     });
   });
   afterEach(async () => {

@@ -7,6 +7,7 @@ import { checkIdempotencyKey } from "../idempotency-key.ts";
 import type { ApprovalAnswer, InsertOptions } from "../ports/calendar-gateway.ts";
 import type { HeldLock } from "../ports/customer-lock.ts";
 import type { IdempotencyRecord, IdempotencyRecords } from "../ports/idempotency-records.ts";
+import type { Sha256 } from "../ports/sha256.ts";
 import { type OccurrenceWindow, occurrencesWithin } from "../recurrence.ts";
 import { approvalOf } from "./approval-of.ts";
 import { bookingFingerprint, bookingTrace } from "./booking-fingerprint.ts";
@@ -55,6 +56,8 @@ export interface BookEventCommand {
 
 export type BookEventDeps = Pick<CalendarDeps, "tokens" | "calendar" | "lock" | "clock"> & {
   idempotency: IdempotencyRecords;
+  /** Derives a key's event id and fingerprints its arguments. */
+  sha256: Sha256;
 };
 
 /**
@@ -117,11 +120,12 @@ export class BookEvent {
     // Compared exactly as sent: never trimmed or normalized.
     const key =
       command.idempotencyKey === undefined ? undefined : checkIdempotencyKey(command.idempotencyKey);
-    const eventId = key === undefined ? undefined : await idempotentEventId(customerId, key);
+    const { calendar, lock, tokens, sha256 } = this.#deps;
+    const eventId = key === undefined ? undefined : idempotentEventId(sha256, customerId, key);
     const fingerprint =
       key === undefined
         ? undefined
-        : await bookingFingerprint({
+        : bookingFingerprint(sha256, {
             summary: draft.summary ?? "",
             start: startInput,
             end: endInput,
@@ -133,7 +137,6 @@ export class BookEvent {
             recurrence,
             addMeetLink: command.addMeetLink,
           });
-    const { calendar, lock, tokens } = this.#deps;
 
     return lock.withLock(customerId, "booking", (held) =>
       withAccessToken(tokens, customerId, async ({ accessToken }) => {
@@ -157,7 +160,7 @@ export class BookEvent {
               key,
               fingerprint,
               calendarId,
-              request: await bookingTrace(draft.summary ?? "", span.interval.start, span.interval.end),
+              request: bookingTrace(sha256, draft.summary ?? "", span.interval.start, span.interval.end),
             },
             eventId,
           );

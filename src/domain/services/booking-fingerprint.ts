@@ -1,6 +1,7 @@
 import type { TimeInput } from "../event-times.ts";
 import type { ArgumentsFingerprint } from "../idempotency-key.ts";
 import type { BookingTrace } from "../ports/idempotency-records.ts";
+import type { Sha256 } from "../ports/sha256.ts";
 import { formatDate, formatLocal } from "../zoned-time.ts";
 
 /**
@@ -22,7 +23,7 @@ export interface CanonicalBooking {
 }
 
 /** Argument name -> digest of its canonical value; absent arguments are left out. */
-export async function bookingFingerprint(booking: CanonicalBooking): Promise<ArgumentsFingerprint> {
+export function bookingFingerprint(sha256: Sha256, booking: CanonicalBooking): ArgumentsFingerprint {
   const canonical: Record<string, unknown> = {
     summary: booking.summary,
     start: canonicalTime(booking.start),
@@ -40,14 +41,14 @@ export async function bookingFingerprint(booking: CanonicalBooking): Promise<Arg
   };
   const fingerprint: Record<string, string> = {};
   for (const [name, value] of Object.entries(canonical)) {
-    if (value !== undefined) fingerprint[name] = await digest(JSON.stringify(value));
+    if (value !== undefined) fingerprint[name] = hex(sha256(JSON.stringify(value)));
   }
   return fingerprint;
 }
 
 /** What finds the booking's event again: its first occurrence's window and a digest of its title. */
-export async function bookingTrace(summary: string, start: Date, end: Date): Promise<BookingTrace> {
-  return { start, end, summaryHash: await digest(summary) };
+export function bookingTrace(sha256: Sha256, summary: string, start: Date, end: Date): BookingTrace {
+  return { start, end, summaryHash: hex(sha256(summary)) };
 }
 
 /** An instant is the same booking whatever offset wrote it; local times and dates stay as written. */
@@ -57,7 +58,10 @@ function canonicalTime(input: TimeInput): unknown {
   return { date: formatDate(input.date) };
 }
 
-async function digest(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += HEX[byte];
+  return out;
 }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { InProcessCustomerLock } from "../../../src/adapters/system/in-process-customer-lock.ts";
+import { sha256 } from "../../../src/adapters/system/sha256.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import type { DomainError } from "../../../src/domain/errors.ts";
 import { BookEvent } from "../../../src/domain/services/book-event.ts";
@@ -40,7 +41,7 @@ function world() {
     clock: new FixedClock("2026-04-01T00:00:00Z"),
   };
   return {
-    book: new BookEvent({ ...deps, idempotency: new InMemoryIdempotencyRecords() }),
+    book: new BookEvent({ ...deps, idempotency: new InMemoryIdempotencyRecords(), sha256 }),
     update: new UpdateBooking(deps),
     cancel: new CancelBooking(deps),
     respond: new RespondToInvitation(deps),

@@ -25,6 +25,36 @@ describe("RecordSealer", () => {
   const old = nacl.randomBytes(32);
   const sealer = new RecordSealer({ current, previous: [old] });
 
+  test("subkeys are SHA-512(key ‖ context) as tweetnacl computes it: records sealed before stay readable", () => {
+    // A record sealed the way every earlier version did: nacl.hash for the subkey.
+    const binding = "user-123";
+    const context = new TextEncoder().encode(`mcp-calendar/token-vault/v1\0connection\0${binding}`);
+    const input = new Uint8Array(32 + context.length);
+    input.set(current);
+    input.set(context, 32);
+    const nonce = nacl.randomBytes(24);
+    const box = nacl.secretbox(plaintext, nonce, nacl.hash(input).subarray(0, 32));
+    const bindingBytes = new TextEncoder().encode(binding);
+    const earlier = new Uint8Array([
+      SEALED_RECORD_VERSION,
+      ...keyIdOf(current),
+      bindingBytes.length,
+      ...bindingBytes,
+      ...nonce,
+      ...box,
+    ]);
+    expect(sealer.open("connection", binding, earlier).plaintext).toEqual(plaintext);
+    // And what the sealer writes now opens with the old derivation.
+    const sealed = sealer.seal("connection", binding, plaintext);
+    const start = 1 + 8 + 1 + bindingBytes.length;
+    const opened = nacl.secretbox.open(
+      sealed.subarray(start + 24),
+      sealed.subarray(start, start + 24),
+      nacl.hash(input).subarray(0, 32),
+    );
+    expect(opened).toEqual(plaintext);
+  });
+
   test("opens what it sealed, and says it used the current key", () => {
     const sealed = sealer.seal("connection", "alice", plaintext);
     const opened = sealer.open("connection", "alice", sealed);
