@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -14,7 +16,7 @@ export class JsonLineLogger implements Logger {
   readonly #minimum: number;
 
   constructor(options: { write?: (line: string) => void; level?: LogLevel } = {}) {
-    this.#write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+    this.#write = options.write ?? writeToStdout;
     this.#minimum = rank(options.level ?? "info");
   }
 
@@ -39,6 +41,33 @@ export class MemoryLogger implements Logger {
     this.#inner.log(level, event, fields);
   }
 }
+
+/**
+ * Lines logged in one turn of the event loop leave in one write: a tool call logs two lines,
+ * and a write per line was a system call per line on the answer path. They are written before
+ * the loop turns again (setImmediate), and at exit; only a process killed outright (SIGKILL)
+ * can lose the last turn's lines.
+ */
+let pendingLines = "";
+
+function writeToStdout(line: string): void {
+  if (pendingLines === "") setImmediate(flushLines);
+  pendingLines += `${line}\n`;
+}
+
+function flushLines(): void {
+  if (pendingLines === "") return;
+  const lines = pendingLines;
+  pendingLines = "";
+  process.stdout.write(lines);
+}
+
+process.on("exit", () => {
+  if (pendingLines === "") return;
+  // Synchronous: nothing written after "exit" would be waited for.
+  fs.writeSync(1, pendingLines);
+  pendingLines = "";
+});
 
 function rank(level: LogLevel): number {
   return LOG_LEVELS.indexOf(level);

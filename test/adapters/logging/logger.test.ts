@@ -30,3 +30,30 @@ describe("JsonLineLogger", () => {
     expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ level: "error", event: "loud" });
   });
 });
+
+describe("JsonLineLogger on stdout", () => {
+  const script = (ending: string) => `
+    import { JsonLineLogger } from ${JSON.stringify(`${import.meta.dir}/../../../src/adapters/logging/logger.ts`)};
+    const logger = new JsonLineLogger();
+    for (let n = 1; n <= 3; n += 1) logger.log("info", "line", { n });
+    ${ending}
+  `;
+  const run = (ending: string): { lines: unknown[]; exitCode: number | null } => {
+    const child = Bun.spawnSync([process.execPath, "-e", script(ending)], { stdout: "pipe", stderr: "pipe" });
+    const lines = child.stdout
+      .toString()
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as { n: number });
+    return { lines: lines.map((line) => line.n), exitCode: child.exitCode };
+  };
+
+  test("lines logged together are written in order once the loop turns", () => {
+    expect(run("setTimeout(() => {}, 20);").lines).toEqual([1, 2, 3]);
+  });
+
+  test("lines still waiting when the process exits are written, whether it exits or throws", () => {
+    expect(run("process.exit(3);")).toEqual({ lines: [1, 2, 3], exitCode: 3 });
+    expect(run('throw new Error("boom");').lines).toEqual([1, 2, 3]);
+  });
+});
