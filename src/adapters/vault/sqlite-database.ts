@@ -132,15 +132,20 @@ export function sqliteCall<T>(what: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (isDomainError(error)) throw error;
-    const code = (error as { code?: unknown }).code;
-    const detail = typeof code === "string" ? code : error instanceof Error ? error.message : "unknown error";
-    throw new DomainError(
-      "storage_unavailable",
-      `The token store is unavailable: cannot ${what} (${detail})`,
-      {
-        cause: error,
-      },
-    );
+    throw storageError(what, error);
   }
+}
+
+/** What sqliteCall throws for `error`: a DomainError as it is, anything else storage_unavailable. */
+export function storageError(what: string, error: unknown): DomainError {
+  if (isDomainError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const detail = typeof code === "string" ? code : error instanceof Error ? error.message : "unknown error";
+  return new DomainError(
+    "storage_unavailable",
+    `The token store is unavailable: cannot ${what} (${detail})`,
+    {
+      cause: error,
+    },
+  );
 }

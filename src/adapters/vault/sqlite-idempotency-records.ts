@@ -15,7 +15,8 @@ import {
   sealIdempotencyRecord,
 } from "./idempotency-record-codec.ts";
 import type { RecordSealer } from "./record-sealer.ts";
-import { sqliteCall } from "./sqlite-database.ts";
+import { sqliteCall, storageError } from "./sqlite-database.ts";
+import { SqliteGroupCommit } from "./sqlite-group-commit.ts";
 
 type Row = { record: Uint8Array };
 type Write = [id: string, attempt: string, state: string, updatedAt: number, record: Uint8Array];
@@ -34,7 +35,9 @@ const CLAIM_ROUNDS = 8;
 /**
  * Idempotency records in the token database, keyed by a hash of (customer, key). The attempt,
  * state and last change are kept in clear beside the sealed record, so every change is one
- * compare-and-set statement (atomic across processes) and purging opens nothing.
+ * compare-and-set statement (atomic across processes) and purging opens nothing. Concurrent
+ * bookings' claims and completions share commits (sqlite-group-commit.ts): a keyed booking
+ * writes twice, and at 32 bookings in flight a commit held about 18 writes instead of one.
  */
 export class SqliteIdempotencyRecords implements IdempotencyRecords {
   readonly #sealer: RecordSealer;
@@ -43,6 +46,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   readonly #update: Statement<unknown, Swap>;
   readonly #release: Statement<unknown, [string, string]>;
   readonly #purge: Statement<unknown, [number]>;
+  readonly #writes: SqliteGroupCommit;
 
   constructor(db: Database, sealer: RecordSealer) {
     this.#sealer = sealer;
@@ -64,26 +68,29 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
         db.prepare<unknown, [number]>("DELETE FROM idempotency_records WHERE updated_at < ?1"),
       ],
     );
+    this.#writes = sqliteCall("prepare statements", () => new SqliteGroupCommit(db));
   }
 
   async claim(claim: IdempotencyClaim, now: Date): Promise<ClaimOutcome> {
     const record = pendingRecord(claim, now);
     const id = idempotencyRecordId(record.customerId, record.key);
     const sealed = sealIdempotencyRecord(this.#sealer, record);
-    for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
-      const inserted = sqliteCall("claim an idempotency key", () =>
-        this.#insert.run(id, record.attempt, record.state, now.getTime(), sealed),
-      );
-      if (inserted.changes === 1) return { claimed: true, record };
-      const existing = this.#read(id);
-      if (existing !== null) return { claimed: false, existing };
-    }
+    const claimed = await this.#write("claim an idempotency key", (): ClaimOutcome | null => {
+      for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
+        const inserted = this.#insert.run(id, record.attempt, record.state, now.getTime(), sealed);
+        if (inserted.changes === 1) return { claimed: true, record };
+        const existing = this.#read(id);
+        if (existing !== null) return { claimed: false, existing };
+      }
+      return null;
+    });
+    if (claimed !== null) return claimed;
     throw new DomainError("storage_unavailable", "The token store is busy: an idempotency key kept changing");
   }
 
   async takeOver(stale: IdempotencyRecord, now: Date): Promise<ClaimOutcome> {
     const record: IdempotencyRecord = { ...stale, state: "pending", attempt: newAttempt(), updatedAt: now };
-    if (this.#swap(stale, record)) return { claimed: true, record };
+    if (await this.#swap(stale, record)) return { claimed: true, record };
     const existing = this.#read(idempotencyRecordId(stale.customerId, stale.key));
     return existing === null ? this.claim(stale, now) : { claimed: false, existing };
   }
@@ -95,7 +102,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
 
   async release(claimed: IdempotencyRecord): Promise<boolean> {
     const id = idempotencyRecordId(claimed.customerId, claimed.key);
-    return sqliteCall(
+    return this.#write(
       "release an idempotency key",
       () => this.#release.run(id, claimed.attempt).changes === 1,
     );
@@ -106,15 +113,27 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   }
 
   /** Replace `from`'s pending attempt by `to`, if the record still holds it. */
-  #swap(from: IdempotencyRecord, to: IdempotencyRecord): boolean {
+  #swap(from: IdempotencyRecord, to: IdempotencyRecord): Promise<boolean> {
     const id = idempotencyRecordId(from.customerId, from.key);
     const sealed = sealIdempotencyRecord(this.#sealer, to);
-    return sqliteCall(
+    return this.#write(
       "update an idempotency key",
       () =>
         this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes ===
         1,
     );
+  }
+
+  /**
+   * A write committed with the others of this event-loop turn (sqlite-group-commit.ts); its
+   * SQLite failures become storage_unavailable, as sqliteCall's do.
+   */
+  async #write<T>(what: string, work: () => T): Promise<T> {
+    try {
+      return await this.#writes.run(work);
+    } catch (error) {
+      throw storageError(what, error);
+    }
   }
 
   /** @throws DomainError record_unreadable */
