@@ -184,8 +184,12 @@ export class Histogram<L extends string> extends Labelled<L> {
 
 /** The exposition format's escapes for label values: backslash, double quote, line feed. */
 export function escapeLabelValue(value: string): string {
+  // Labels are tool names, outcomes, routes: almost never anything to escape.
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
+
+const NEEDS_ESCAPE = /[\\"\n]/;
 
 /** HELP text escapes only backslash and line feed. */
 function escapeHelp(text: string): string {

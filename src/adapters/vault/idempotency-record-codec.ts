@@ -50,7 +50,7 @@ export function pendingRecord(claim: IdempotencyClaim, now: Date): IdempotencyRe
     createdAt: now,
     updatedAt: now,
   };
-  encodeRecord(record);
+  checkRecord(record);
   return record;
 }
 
@@ -98,15 +98,25 @@ export function openIdempotencyRecord(
   return record;
 }
 
-/** @throws DomainError invalid_argument on an invalid Date or fingerprint */
-function encodeRecord(record: IdempotencyRecord): Uint8Array {
-  const fingerprint = Object.entries(record.fingerprint);
-  if (fingerprint.some(([, digest]) => typeof digest !== "string")) {
+/** @throws DomainError invalid_argument on an invalid Date, fingerprint or calendar id */
+function checkRecord(record: IdempotencyRecord): void {
+  if (Object.values(record.fingerprint).some((digest) => typeof digest !== "string")) {
     throw new DomainError("invalid_argument", "An idempotency fingerprint maps argument names to digests");
   }
   if (typeof record.calendarId !== "string" || record.calendarId === "") {
     throw new DomainError("invalid_argument", "An idempotency record needs the calendar id");
   }
+  for (const date of [record.request.start, record.request.end, record.createdAt, record.updatedAt]) {
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+      throw new DomainError("invalid_argument", "Cannot store an idempotency record with an invalid date");
+    }
+  }
+}
+
+/** @throws DomainError invalid_argument, as checkRecord */
+function encodeRecord(record: IdempotencyRecord): Uint8Array {
+  checkRecord(record);
+  const fingerprint = Object.entries(record.fingerprint);
   return new TextEncoder().encode(
     JSON.stringify({
       v: IDEMPOTENCY_FORMAT_VERSION,
@@ -115,22 +125,15 @@ function encodeRecord(record: IdempotencyRecord): Uint8Array {
       fingerprint,
       calendarId: record.calendarId,
       request: {
-        start: iso(record.request.start),
-        end: iso(record.request.end),
+        start: record.request.start.toISOString(),
+        end: record.request.end.toISOString(),
         summaryHash: record.request.summaryHash,
       },
       state: record.state,
       eventId: record.eventId,
       attempt: record.attempt,
-      createdAt: iso(record.createdAt),
-      updatedAt: iso(record.updatedAt),
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
     }),
   );
-}
-
-function iso(date: Date): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-    throw new DomainError("invalid_argument", "Cannot store an idempotency record with an invalid date");
-  }
-  return date.toISOString();
 }
