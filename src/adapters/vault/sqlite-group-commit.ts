@@ -17,12 +17,14 @@ interface Queued {
  * reported written before it is. If the commit fails, every write in it fails.
  */
 export class SqliteGroupCommit {
+  readonly #db: Database;
   readonly #begin: Statement;
   readonly #commit: Statement;
   readonly #rollback: Statement;
   #queue: Queued[] = [];
 
   constructor(db: Database) {
+    this.#db = db;
     this.#begin = db.prepare("BEGIN IMMEDIATE");
     this.#commit = db.prepare("COMMIT");
     this.#rollback = db.prepare("ROLLBACK");
@@ -50,7 +52,17 @@ export class SqliteGroupCommit {
       for (const queued of batch) queued.reject(error);
       return;
     }
-    const outcomes = batch.map((queued) => attempt(queued.work));
+    const outcomes: Outcome[] = [];
+    for (const queued of batch) {
+      const outcome = attempt(queued.work);
+      if (!outcome.ok && !this.#db.inTransaction) {
+        // SQLite ended the transaction on that error (I/O, full disk, busy): nothing in it was
+        // kept, and what followed would commit one by one.
+        for (const each of batch) each.reject(outcome.error);
+        return;
+      }
+      outcomes.push(outcome);
+    }
     try {
       this.#commit.run();
     } catch (error) {

@@ -74,6 +74,28 @@ describe("SqliteGroupCommit", () => {
     expect(count(db)).toBe(2);
   });
 
+  test("a write whose error ends the transaction fails the whole batch, and later writes do not run", async () => {
+    const db = openDb();
+    const group = new SqliteGroupCommit(db);
+    let ranAfter = false;
+    const outcomes = await Promise.allSettled([
+      group.run(() => db.run("INSERT INTO item (id, parent) VALUES (1, 1)")),
+      group.run(() => {
+        // As SQLite does on an I/O error or a full disk: the transaction is rolled back.
+        db.run("ROLLBACK");
+        throw new Error("disk I/O error");
+      }),
+      group.run(() => {
+        ranAfter = true;
+        db.run("INSERT INTO item (id, parent) VALUES (2, 1)");
+      }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(ranAfter).toBe(false);
+    expect(db.inTransaction).toBe(false);
+    expect(count(db)).toBe(0);
+  });
+
   test("a commit that fails fails every write in it, and none is kept", async () => {
     const db = openDb();
     const group = new SqliteGroupCommit(db);
