@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { sha256 } from "../system/sha256.ts";
 import { HttpError } from "./http-errors.ts";
 
 export interface ApiKeyVariables {
@@ -39,10 +40,6 @@ export function apiKeyAuth<E extends { Variables: ApiKeyVariables }>(keys: strin
 
 export function keyId(key: string): string {
   return Buffer.from(sha256(key).subarray(0, 6)).toString("hex");
-}
-
-function sha256(text: string): Uint8Array {
-  return new Bun.CryptoHasher("sha256").update(text).digest();
 }
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
