@@ -96,6 +96,38 @@ describe("BookEvent", () => {
       { start: "2026-03-10T15:30:00+01:00", end: "2026-03-10T17:00:00+01:00" },
     ]);
     expect(calendar.callCount("insertEvent")).toBe(0);
+    // The block ran past the booking, so the first (clipped) answer was asked again, wider.
+    expect(calendar.callCount("freeBusy")).toBe(2);
+  });
+
+  test("a clash inside the booking is whole already: one freeBusy call", async () => {
+    const { book, calendar } = await calendarWorld();
+    calendar.seedEvent("primary", {
+      start: { dateTime: "2026-03-10T15:15:00+01:00" },
+      end: { dateTime: "2026-03-10T15:45:00+01:00" },
+    });
+    const error = (await rejection(
+      book.execute(CUSTOMER, { summary: "Clash", ...SLOT, timeZone: "Europe/Madrid" }),
+    )) as DomainError;
+    expect(error.details.conflicts).toEqual([
+      { start: "2026-03-10T15:15:00+01:00", end: "2026-03-10T15:45:00+01:00" },
+    ]);
+    expect(calendar.callCount("freeBusy")).toBe(1);
+  });
+
+  test("a clash reaching back before the booking is reported from its true start", async () => {
+    const { book, calendar } = await calendarWorld();
+    calendar.seedEvent("primary", {
+      start: { dateTime: "2026-03-08T09:00:00+01:00" },
+      end: { dateTime: "2026-03-10T15:30:00+01:00" },
+    });
+    const error = (await rejection(
+      book.execute(CUSTOMER, { summary: "Clash", ...SLOT, timeZone: "Europe/Madrid" }),
+    )) as DomainError;
+    expect(error.details.conflicts).toEqual([
+      { start: "2026-03-08T09:00:00+01:00", end: "2026-03-10T15:30:00+01:00" },
+    ]);
+    expect(calendar.callCount("freeBusy")).toBe(2);
   });
 
   test("touching intervals, transparent and declined events are not conflicts", async () => {

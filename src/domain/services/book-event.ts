@@ -246,7 +246,13 @@ export class BookEvent {
     }
   }
 
-  /** Busy time on the calendar overlapping any of the occurrences, in one freeBusy call. */
+  /**
+   * Busy time on the calendar overlapping any of the occurrences. One freeBusy call about the
+   * occurrences' own span answers a free slot (the usual case) with the least Google has to
+   * read and send. Google clips busy time to the window asked, so a clash that reaches the
+   * window's edge may be a sliver of a longer block: only then is it asked again, wider
+   * (conflictWindow), to report the block whole.
+   */
   async #conflicts(
     accessToken: string,
     calendarId: string,
@@ -255,24 +261,39 @@ export class BookEvent {
   ): Promise<Interval[]> {
     // Every occurrence excluded (EXDATE on all of them): nothing can clash.
     if (occurrences.length === 0) return [];
-    const window = conflictWindow(
-      new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
-      new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
-      MAX_FREE_BUSY_DAYS,
-    );
+    const span: Interval = {
+      start: new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
+      end: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+    };
+    const clashing = clashesWith(await this.#busy(accessToken, calendarId, span, zone), occurrences);
+    if (clashing.every((interval) => interval.start > span.start && interval.end < span.end)) return clashing;
+    const wide = conflictWindow(span.start, span.end, MAX_FREE_BUSY_DAYS);
+    return clashesWith(await this.#busy(accessToken, calendarId, wide, zone), occurrences);
+  }
+
+  async #busy(
+    accessToken: string,
+    calendarId: string,
+    window: Interval,
+    zone: string | undefined,
+  ): Promise<Interval[]> {
     const answer = await this.#deps.calendar.freeBusy(accessToken, {
       timeMin: window.start,
       timeMax: window.end,
       calendarIds: [calendarId],
       ...(zone === undefined ? {} : { timeZone: zone }),
     });
-    const busy = busyOf(answer, calendarId);
-    const clashing = new Map<number, Interval>();
-    for (const occurrence of occurrences) {
-      for (const interval of overlapping(busy, occurrence)) clashing.set(interval.start.getTime(), interval);
-    }
-    return [...clashing.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
+    return busyOf(answer, calendarId);
   }
+}
+
+/** The busy intervals overlapping any occurrence, each once, earliest first. */
+function clashesWith(busy: Interval[], occurrences: Interval[]): Interval[] {
+  const clashing = new Map<number, Interval>();
+  for (const occurrence of occurrences) {
+    for (const interval of overlapping(busy, occurrence)) clashing.set(interval.start.getTime(), interval);
+  }
+  return [...clashing.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 /** Google's free/busy takes at most MAX_FREE_BUSY_DAYS: a series is checked that far from its start. */

@@ -42,9 +42,10 @@ export function freeBusyError(calendarId: string, reason: string): DomainError {
 const WHOLE_BLOCK_MARGIN_MS = 7 * 86_400_000;
 
 /**
- * The window to ask freeBusy about for a clash check: Google clips busy time to the window, so it
- * reaches WHOLE_BLOCK_MARGIN_MS beyond the booking on each side (still one request), within
- * Google's limit of `maxDays`. Only blocks that overlap the booking count (`overlapping`).
+ * The window to ask freeBusy about again when a clash reached the edge of the booking's own span
+ * (Google clips busy time to the window asked): WHOLE_BLOCK_MARGIN_MS beyond the booking on each
+ * side, within Google's limit of `maxDays`. Only blocks that overlap the booking count
+ * (`overlapping`).
  */
 export function conflictWindow(start: Date, end: Date, maxDays: number): Interval {
   const spare = Math.max(0, maxDays * 86_400_000 - (end.getTime() - start.getTime()));
