@@ -6,6 +6,33 @@ const SLOT = { start: at("2026-03-10T15:00:00+01:00"), end: at("2026-03-10T16:00
 const BOOKING = { summary: "Haircut", ...SLOT, idempotencyKey: "order-7" };
 
 describe("BookEvent idempotency keys, recorded before the event is created", () => {
+  test("a keyed booking answers once its event exists; a repeat waits until its record is completed", async () => {
+    const { book, calendar, idempotency } = await calendarWorld();
+    const gate = Promise.withResolvers<void>();
+    const complete = idempotency.complete.bind(idempotency);
+    let completed = false;
+    idempotency.complete = async (...args) => {
+      await gate.promise;
+      completed = true;
+      return complete(...args);
+    };
+    const first = await book.execute(CUSTOMER, BOOKING);
+    expect(first.kind).toBe("created");
+    expect(completed).toBe(false);
+    let repeated = false;
+    const repeat = book.execute(CUSTOMER, BOOKING).then((outcome) => {
+      repeated = true;
+      return outcome;
+    });
+    await Bun.sleep(20);
+    // The first booking still holds the customer's lock while its record is written.
+    expect(repeated).toBe(false);
+    gate.resolve();
+    expect(await repeat).toEqual({ kind: "replayed", event: first.event });
+    expect(completed).toBe(true);
+    expect(calendar.callCount("insertEvent")).toBe(1);
+  });
+
   test("a key reused with other arguments is idempotency_key_reused naming them, and books nothing", async () => {
     const { book, calendar } = await calendarWorld();
     await book.execute(CUSTOMER, BOOKING);

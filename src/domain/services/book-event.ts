@@ -138,8 +138,11 @@ export class BookEvent {
             addMeetLink: command.addMeetLink,
           });
 
-    return lock.withLock(customerId, "booking", (held) =>
-      withAccessToken(tokens, customerId, async ({ accessToken }) => {
+    // A keyed booking answers as soon as its event exists; its record is completed before the
+    // lock is let go, so a repeat of the key (which waits for the lock) finds it completed.
+    const answer = Promise.withResolvers<BookingOutcome>();
+    const locked = lock.withLock(customerId, "booking", (held) =>
+      withAccessToken(tokens, customerId, async ({ accessToken }): Promise<BookingOutcome> => {
         // Google needs a zone for local times and all-day spans, and for every recurring event.
         const needed = needsZone(startInput) || needsZone(endInput) || recurrence !== undefined;
         const zone = timeZone ?? (needed ? await calendar.getTimeZone(accessToken, calendarId) : undefined);
@@ -182,7 +185,10 @@ export class BookEvent {
               ...approval,
             },
           );
-          if (claimed !== null) await this.#keys.complete(claimed, booked.event);
+          if (claimed !== null) {
+            answer.resolve(booked);
+            await this.#keys.complete(claimed, booked.event);
+          }
           return booked;
         } catch (error) {
           if (claimed !== null) await this.#keys.failed(claimed, error);
@@ -190,6 +196,8 @@ export class BookEvent {
         }
       }),
     );
+    locked.then(answer.resolve, answer.reject);
+    return answer.promise;
   }
 
   /** Conflict check and insert; a key's earlier event (REST: same id) answers as a replay. */
