@@ -105,18 +105,29 @@ export function offsetMinutes(instant: Date, zone: string): number {
  */
 const OFFSET_SPAN_MS = 6 * 3_600_000;
 const MAX_CACHED_SPANS = 8192;
-const steadyOffsets = new Map<string, number | null>();
+/** Per zone, per span: keyed by number, so a lookup builds no string. */
+const steadyOffsets = new Map<string, Map<number, number | null>>();
+let cachedSpans = 0;
 
 function steadyOffsetMinutes(ms: number, zone: string): number | null {
   const span = Math.floor(ms / OFFSET_SPAN_MS);
-  const key = `${zone} ${span}`;
-  let offset = steadyOffsets.get(key);
+  let spans = steadyOffsets.get(zone);
+  let offset = spans?.get(span);
   if (offset === undefined) {
     const first = exactOffsetMs(span * OFFSET_SPAN_MS, zone);
     const last = exactOffsetMs((span + 1) * OFFSET_SPAN_MS - 1000, zone);
     offset = first === last && first % MINUTE_MS === 0 ? first / MINUTE_MS : null;
-    if (steadyOffsets.size >= MAX_CACHED_SPANS) steadyOffsets.clear();
-    steadyOffsets.set(key, offset);
+    if (cachedSpans >= MAX_CACHED_SPANS) {
+      steadyOffsets.clear();
+      cachedSpans = 0;
+      spans = undefined;
+    }
+    if (spans === undefined) {
+      spans = new Map();
+      steadyOffsets.set(zone, spans);
+    }
+    spans.set(span, offset);
+    cachedSpans += 1;
   }
   return offset;
 }
@@ -166,8 +177,15 @@ export function formatInstant(instant: Date, zone?: string): string {
   if (zone === undefined) return wholeSecond.toISOString().replace(".000Z", "Z");
   // One offset lookup serves both the reading and its offset.
   const offset = steadyOffsetMinutes(wholeSecond.getTime(), zone);
-  if (offset !== null)
+  if (offset !== null) {
+    const local = wholeSecond.getTime() + offset * MINUTE_MS;
+    // toISOString writes the reading itself for four-digit years ("…T09:00:00.000Z"): a page of
+    // events formats dozens of times, and this skips building and padding each part.
+    if (local >= FIRST_ISO_MS && local < PAST_ISO_MS) {
+      return `${new Date(local).toISOString().slice(0, 19)}${formatOffset(offset)}`;
+    }
     return `${formatLocal(shiftedParts(wholeSecond.getTime(), offset))}${formatOffset(offset)}`;
+  }
   return `${formatLocal(formattedParts(wholeSecond, zone))}${formatOffset(offsetMinutes(wholeSecond, zone))}`;
 }
 
@@ -180,6 +198,10 @@ export function formatLocal(local: LocalDateTime): string {
 export function formatDate(date: LocalDate): string {
   return `${String(date.year).padStart(4, "0")}-${pad(date.month)}-${pad(date.day)}`;
 }
+
+/** Years 0000–9999, which toISOString writes with four digits. */
+const FIRST_ISO_MS = Date.parse("0000-01-01T00:00:00Z");
+const PAST_ISO_MS = Date.parse("+010000-01-01T00:00:00Z");
 
 /** "+02:00", "-05:30", "Z" for zero. */
 export function formatOffset(minutes: number): string {
