@@ -1,4 +1,5 @@
 import { calendar, type calendar_v3 } from "@googleapis/calendar";
+import { CalendarRestClient } from "../src/adapters/google/calendar-rest-client.ts";
 import { sha256 } from "../src/adapters/system/sha256.ts";
 import type { CustomerId } from "../src/domain/customer-id.ts";
 import { idempotentEventId } from "../src/domain/event-id.ts";
@@ -8,8 +9,8 @@ import type { SeededCustomer } from "./seed.ts";
 /**
  * The two calls section 1 measures, made three ways: through our /mcp, through the naive server's,
  * and "direct": the Google calls the tool makes, from the load generator straight to the
- * emulator with the same `@googleapis/calendar` client the server uses. Direct is the floor:
- * what the calls cost with no server in between.
+ * emulator with the same HTTP client the server uses (calendar-rest-client.ts), without the
+ * gateway's mapping. Direct is the floor: what the calls cost with no server in between.
  */
 
 export interface Slot {
@@ -47,39 +48,44 @@ export function mcpCaller(target: McpTarget): Caller {
 }
 
 export function directCaller(emulatorUrl: string): Caller {
-  const api = calendar({ version: "v3", rootUrl: `${emulatorUrl}/` });
-  const auth = (customer: SeededCustomer) => ({
-    headers: { Authorization: `Bearer ${customer.accessToken}` },
+  // No retries: a failed direct call counts as one, as the servers' would.
+  const rest = new CalendarRestClient({
+    rootUrl: `${emulatorUrl}/`,
+    timeoutMs: 10_000,
+    retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
   });
   return {
     listEvents: async (customer, window) => {
-      const answer = await api.events.list(
-        {
-          calendarId: "primary",
-          singleEvents: true,
-          orderBy: "startTime",
-          timeMin: window.start,
-          timeMax: window.end,
-        },
-        auth(customer),
-      );
-      return Array.isArray(answer.data.items);
+      const answer = (await rest.send(customer.accessToken, {
+        method: "GET",
+        path: "calendars/primary/events",
+        query: { singleEvents: true, orderBy: "startTime", timeMin: window.start, timeMax: window.end },
+        retryable: true,
+      })) as calendar_v3.Schema$Events;
+      return Array.isArray(answer.items);
     },
     createBooking: async (customer, slot, key) => {
       // What create_booking asks Google: is the slot free, then insert under the key's event id.
-      const busy = await api.freebusy.query(
-        { requestBody: { timeMin: slot.start, timeMax: slot.end, items: [{ id: "primary" }] } },
-        auth(customer),
-      );
-      if ((busy.data.calendars?.primary?.busy ?? []).length > 0) return false;
+      const busy = (await rest.send(customer.accessToken, {
+        method: "POST",
+        path: "freeBusy",
+        body: { timeMin: slot.start, timeMax: slot.end, items: [{ id: "primary" }] },
+        retryable: true,
+      })) as calendar_v3.Schema$FreeBusyResponse;
+      if ((busy.calendars?.primary?.busy ?? []).length > 0) return false;
       const requestBody: calendar_v3.Schema$Event = {
         id: idempotentEventId(sha256, customer.customerId as CustomerId, key),
         summary: "Bench booking",
         start: { dateTime: slot.start },
         end: { dateTime: slot.end },
       };
-      const answer = await api.events.insert({ calendarId: "primary", requestBody }, auth(customer));
-      return typeof answer.data.id === "string";
+      const answer = (await rest.send(customer.accessToken, {
+        method: "POST",
+        path: "calendars/primary/events",
+        body: requestBody,
+        retryable: true,
+      })) as calendar_v3.Schema$Event;
+      return typeof answer.id === "string";
     },
   };
 }

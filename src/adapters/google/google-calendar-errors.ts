@@ -8,12 +8,21 @@ import { DomainError } from "../../domain/errors.ts";
  * plain refusal). Messages never carry the request (its headers hold the token).
  */
 
-/** What gaxios puts on a failed request, read structurally so no gaxios type leaks here. */
-export interface FailedRequest {
-  code?: unknown;
-  name?: unknown;
-  response?: { status?: number; data?: unknown; headers?: unknown };
-  config?: { signal?: { reason?: { name?: unknown } }; retryConfig?: { currentRetryAttempt?: number } };
+/**
+ * A Calendar request that failed (calendar-rest-client.ts): Google's `answer` (status, parsed
+ * data, headers), or none (refused, reset, or `timedOut`). `retries` counts the attempts made before
+ * the one that failed like this (a 409 on a retry means the first attempt got through).
+ */
+export class CalendarRequestError extends Error {
+  constructor(
+    message: string,
+    readonly retries: number,
+    readonly answer?: { status: number; data: unknown; headers: Headers },
+    readonly timedOut = false,
+  ) {
+    super(message);
+    this.name = "CalendarRequestError";
+  }
 }
 
 const RATE_LIMIT_REASONS = new Set([
@@ -26,17 +35,18 @@ const SCOPE_REASONS = new Set(["insufficientPermissions", "ACCESS_TOKEN_SCOPE_IN
 /** Google's quotas are per minute with a sliding window; by then our own backoff already waited. */
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
-export function asFailedRequest(error: unknown): FailedRequest {
-  return typeof error === "object" && error !== null ? (error as FailedRequest) : {};
+export function statusOf(error: unknown): number | undefined {
+  return error instanceof CalendarRequestError ? error.answer?.status : undefined;
 }
 
-export function statusOf(error: unknown): number | undefined {
-  return asFailedRequest(error).response?.status;
+/** Attempts made before the one that failed with `error` (0: it failed the first time). */
+export function retriesSoFar(error: unknown): number {
+  return error instanceof CalendarRequestError ? error.retries : 0;
 }
 
 /** Google's reasons for a failure: `errors[].reason` and the AIP-193 `details[].reason`. */
 export function reasonsOf(error: unknown): string[] {
-  const body = googleError(asFailedRequest(error).response?.data);
+  const body = googleError(answerData(error));
   const reasons = [...(body?.errors ?? []), ...(body?.details ?? [])]
     .map((item) =>
       typeof item === "object" && item !== null ? (item as { reason?: unknown }).reason : undefined,
@@ -54,24 +64,12 @@ export function isRateLimited(error: unknown): boolean {
 
 /** The request gave up waiting (our timeout), as opposed to failing to connect. */
 export function isTimeout(error: unknown): boolean {
-  const failed = asFailedRequest(error);
-  return (
-    failed.code === "TimeoutError" ||
-    failed.name === "TimeoutError" ||
-    failed.config?.signal?.reason?.name === "TimeoutError"
-  );
+  return error instanceof CalendarRequestError && error.timedOut;
 }
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), or null. */
 export function retryAfterSeconds(error: unknown): number | null {
-  const headers = asFailedRequest(error).response?.headers;
-  let value: unknown;
-  if (headers instanceof Headers) value = headers.get("retry-after");
-  else if (typeof headers === "object" && headers !== null) {
-    value =
-      (headers as Record<string, unknown>)["retry-after"] ??
-      (headers as Record<string, unknown>)["Retry-After"];
-  }
+  const value = error instanceof CalendarRequestError ? error.answer?.headers.get("retry-after") : null;
   if (typeof value !== "string" || value.trim() === "") return null;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
@@ -90,7 +88,7 @@ export function toDomainError(error: unknown, what: string, timeoutMs: number): 
     return new DomainError("google_unavailable", message);
   }
   const reasons = reasonsOf(error);
-  const googleMessage = googleError(asFailedRequest(error).response?.data)?.message ?? `HTTP ${status}`;
+  const googleMessage = googleError(answerData(error))?.message ?? `HTTP ${status}`;
   const details = { google_status: status, google_reason: reasons[0] ?? null };
   if (status === 401) {
     return new DomainError("google_token_rejected", "Google rejected the access token (401)", { details });
@@ -132,6 +130,10 @@ export function toDomainError(error: unknown, what: string, timeoutMs: number): 
   return new DomainError("invalid_argument", `Google Calendar refused ${what}: ${googleMessage}`, {
     details,
   });
+}
+
+function answerData(error: unknown): unknown {
+  return error instanceof CalendarRequestError ? error.answer?.data : undefined;
 }
 
 interface GoogleErrorBody {

@@ -1,4 +1,4 @@
-import { calendar, type calendar_v3, type MethodOptions } from "@googleapis/calendar";
+import type { calendar_v3 } from "@googleapis/calendar";
 import type {
   CalendarEvent,
   CalendarSummary,
@@ -16,8 +16,8 @@ import type {
   InsertOptions,
   PatchOptions,
 } from "../../domain/ports/calendar-gateway.ts";
-import { statusOf, toDomainError } from "./google-calendar-errors.ts";
-import { retriesSoFar, retryConfigFor } from "./google-calendar-retry.ts";
+import { CalendarRestClient, pathSegment, type RestRequest } from "./calendar-rest-client.ts";
+import { retriesSoFar, statusOf, toDomainError } from "./google-calendar-errors.ts";
 import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS, observed } from "./google-call-observer.ts";
 import { meetRequest, toCalendarEvent, toCalendarSummary, toEventResource } from "./google-event-mapper.ts";
 import type { RetryPolicy } from "./outbound-call.ts";
@@ -41,24 +41,22 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_CALENDAR_PAGES = 10;
 
 /**
- * The customer's Google Calendar through `@googleapis/calendar`. One client serves every
- * customer: it holds no credentials, and each call carries the customer's bearer token in its
- * own request headers.
+ * The customer's Google Calendar over Calendar API v3 (calendar-rest-client.ts; the resources
+ * are `@googleapis/calendar`'s types). One client serves every customer: it holds no
+ * credentials, and each call carries the customer's bearer token in its own request headers.
  */
 export class GoogleCalendarGateway implements CalendarGateway {
-  readonly #api: calendar_v3.Calendar;
+  readonly #rest: CalendarRestClient;
   readonly #timeoutMs: number;
-  readonly #retry: MethodOptions["retryConfig"];
   readonly #observe: GoogleCallObserver;
 
   constructor(options: GoogleCalendarGatewayOptions) {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#observe = options.observe ?? IGNORE_GOOGLE_CALLS;
-    this.#retry = retryConfigFor(options.retry);
-    this.#api = calendar({
-      version: "v3",
+    this.#rest = new CalendarRestClient({
       rootUrl: options.rootUrl ?? DEFAULT_ROOT_URL,
-      timeout: this.#timeoutMs,
+      timeoutMs: this.#timeoutMs,
+      retry: options.retry,
     });
   }
 
@@ -66,11 +64,14 @@ export class GoogleCalendarGateway implements CalendarGateway {
     const summaries: CalendarSummary[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < MAX_CALENDAR_PAGES; page += 1) {
-      const answer = await this.#call("calendarList.list", () =>
-        this.#api.calendarList.list({ maxResults: 250, pageToken }, this.#options(accessToken, true)),
-      );
-      summaries.push(...(answer.data.items ?? []).map(toCalendarSummary));
-      pageToken = answer.data.nextPageToken ?? undefined;
+      const answer = await this.#call<calendar_v3.Schema$CalendarList>("calendarList.list", accessToken, {
+        method: "GET",
+        path: "users/me/calendarList",
+        query: { maxResults: 250, pageToken },
+        retryable: true,
+      });
+      summaries.push(...(answer.items ?? []).map(toCalendarSummary));
+      pageToken = answer.nextPageToken ?? undefined;
       if (pageToken === undefined) break;
     }
     return summaries;
@@ -79,13 +80,13 @@ export class GoogleCalendarGateway implements CalendarGateway {
   /** Read from an event listing: it needs only the events scope, unlike calendars.get. */
   async getTimeZone(accessToken: string, calendarId: string): Promise<string> {
     requireResolvableIds(calendarId);
-    const answer = await this.#call("events.list", () =>
-      this.#api.events.list(
-        { calendarId, maxResults: 1, fields: "timeZone" },
-        this.#options(accessToken, true),
-      ),
-    );
-    const zone = answer.data.timeZone;
+    const answer = await this.#call<calendar_v3.Schema$Events>("events.list", accessToken, {
+      method: "GET",
+      path: eventsPath(calendarId),
+      query: { maxResults: 1, fields: "timeZone" },
+      retryable: true,
+    });
+    const zone = answer.timeZone;
     if (typeof zone !== "string" || zone === "") {
       throw new DomainError("google_unavailable", "Google did not report the calendar's time zone");
     }
@@ -94,54 +95,54 @@ export class GoogleCalendarGateway implements CalendarGateway {
 
   async listEvents(accessToken: string, calendarId: string, query: EventQuery): Promise<EventPage> {
     requireResolvableIds(calendarId);
-    const answer = await this.#call("events.list", () =>
-      this.#api.events.list(
-        {
-          calendarId,
-          singleEvents: true,
-          orderBy: "startTime",
-          timeMin: query.timeMin?.toISOString(),
-          timeMax: query.timeMax?.toISOString(),
-          q: query.text,
-          maxResults: query.maxResults,
-          pageToken: query.pageToken,
-          timeZone: query.timeZone,
-        },
-        this.#options(accessToken, true),
-      ),
-    );
+    const answer = await this.#call<calendar_v3.Schema$Events>("events.list", accessToken, {
+      method: "GET",
+      path: eventsPath(calendarId),
+      query: {
+        singleEvents: true,
+        orderBy: "startTime",
+        timeMin: query.timeMin?.toISOString(),
+        timeMax: query.timeMax?.toISOString(),
+        q: query.text,
+        maxResults: query.maxResults,
+        pageToken: query.pageToken,
+        timeZone: query.timeZone,
+      },
+      retryable: true,
+    });
     return {
-      events: (answer.data.items ?? []).map((event) => toCalendarEvent(calendarId, event)),
-      nextPageToken: answer.data.nextPageToken ?? null,
-      calendarTimeZone: answer.data.timeZone ?? null,
+      events: (answer.items ?? []).map((event) => toCalendarEvent(calendarId, event)),
+      nextPageToken: answer.nextPageToken ?? null,
+      calendarTimeZone: answer.timeZone ?? null,
     };
   }
 
   async getEvent(accessToken: string, calendarId: string, eventId: string): Promise<CalendarEvent> {
     requireResolvableIds(calendarId, eventId);
-    const answer = await this.#call("events.get", () =>
-      this.#api.events.get({ calendarId, eventId }, this.#options(accessToken, true)),
-    );
-    return toCalendarEvent(calendarId, answer.data);
+    const answer = await this.#call<calendar_v3.Schema$Event>("events.get", accessToken, {
+      method: "GET",
+      path: eventPath(calendarId, eventId),
+      retryable: true,
+    });
+    return toCalendarEvent(calendarId, answer);
   }
 
   async freeBusy(accessToken: string, query: FreeBusyQuery): Promise<FreeBusyAnswer> {
-    const answer = await this.#call("freebusy.query", () =>
-      this.#api.freebusy.query(
-        {
-          requestBody: {
-            timeMin: query.timeMin.toISOString(),
-            timeMax: query.timeMax.toISOString(),
-            timeZone: query.timeZone,
-            items: query.calendarIds.map((id) => ({ id })),
-          },
-        },
-        // A query changes nothing: safe to repeat although it is a POST.
-        this.#options(accessToken, true),
-      ),
-    );
+    const requestBody: calendar_v3.Schema$FreeBusyRequest = {
+      timeMin: query.timeMin.toISOString(),
+      timeMax: query.timeMax.toISOString(),
+      timeZone: query.timeZone,
+      items: query.calendarIds.map((id) => ({ id })),
+    };
+    const answer = await this.#call<calendar_v3.Schema$FreeBusyResponse>("freebusy.query", accessToken, {
+      method: "POST",
+      path: "freeBusy",
+      body: requestBody,
+      // A query changes nothing: safe to repeat although it is a POST.
+      retryable: true,
+    });
     const result: FreeBusyAnswer = new Map();
-    for (const [id, entry] of Object.entries(answer.data.calendars ?? {})) {
+    for (const [id, entry] of Object.entries(answer.calendars ?? {})) {
       const busy = (entry.busy ?? []).map((period) => busyPeriod(period.start, period.end));
       const reason = entry.errors?.[0]?.reason;
       result.set(id, typeof reason === "string" ? { busy, error: reason } : { busy });
@@ -163,22 +164,25 @@ export class GoogleCalendarGateway implements CalendarGateway {
     // With our own id a repeat cannot create a twin (Google answers 409), so it may be retried.
     const retryable = options.eventId !== undefined;
     try {
-      const answer = await observed(
-        this.#observe,
-        "calendar",
-        () =>
-          this.#api.events.insert(
-            {
-              calendarId,
-              requestBody,
-              sendUpdates: options.sendUpdates,
-              conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
-            },
-            this.#options(accessToken, retryable),
-          ),
-        { backend: "rest", operation: "events.insert" },
+      const created = readable<calendar_v3.Schema$Event>(
+        await observed(
+          this.#observe,
+          "calendar",
+          () =>
+            this.#rest.send(accessToken, {
+              method: "POST",
+              path: eventsPath(calendarId),
+              query: {
+                sendUpdates: options.sendUpdates,
+                conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
+              },
+              body: requestBody,
+              retryable,
+            }),
+          { backend: "rest", operation: "events.insert" },
+        ),
+        "events.insert",
       );
-      const created = readable(answer, "events.insert").data;
       // An answer without an id names no event: a caller could neither find nor cancel it.
       if (typeof created.id !== "string" || created.id === "") {
         throw new DomainError(
@@ -205,15 +209,15 @@ export class GoogleCalendarGateway implements CalendarGateway {
     options: PatchOptions,
   ): Promise<CalendarEvent> {
     requireResolvableIds(calendarId, eventId);
-    const ifMatch: Record<string, string> = options.etag === undefined ? {} : { "If-Match": options.etag };
-    const requestOptions = this.#options(accessToken, false, ifMatch);
-    const answer = await this.#call("events.patch", () =>
-      this.#api.events.patch(
-        { calendarId, eventId, requestBody: toEventResource(changes), sendUpdates: options.sendUpdates },
-        requestOptions,
-      ),
-    );
-    return toCalendarEvent(calendarId, answer.data);
+    const answer = await this.#call<calendar_v3.Schema$Event>("events.patch", accessToken, {
+      method: "PATCH",
+      path: eventPath(calendarId, eventId),
+      query: { sendUpdates: options.sendUpdates },
+      body: toEventResource(changes),
+      ...(options.etag === undefined ? {} : { headers: { "If-Match": options.etag } }),
+      retryable: false,
+    });
+    return toCalendarEvent(calendarId, answer);
   }
 
   async deleteEvent(
@@ -228,10 +232,12 @@ export class GoogleCalendarGateway implements CalendarGateway {
         this.#observe,
         "calendar",
         () =>
-          this.#api.events.delete(
-            { calendarId, eventId, sendUpdates: options.sendUpdates },
-            this.#options(accessToken, true),
-          ),
+          this.#rest.send(accessToken, {
+            method: "DELETE",
+            path: eventPath(calendarId, eventId),
+            query: { sendUpdates: options.sendUpdates },
+            retryable: true,
+          }),
         { backend: "rest", operation: "events.delete" },
       );
     } catch (error) {
@@ -241,29 +247,32 @@ export class GoogleCalendarGateway implements CalendarGateway {
     }
   }
 
-  #options(
-    accessToken: string,
-    retryable: boolean,
-    extraHeaders: Record<string, string> = {},
-  ): MethodOptions {
-    const headers = { ...extraHeaders, Authorization: `Bearer ${accessToken}` };
-    return retryable ? { headers, retryConfig: this.#retry } : { headers, retry: false };
-  }
-
-  async #call<T extends { data: unknown }>(what: string, run: () => Promise<T>): Promise<T> {
-    let answer: T;
+  async #call<T>(what: string, accessToken: string, request: RestRequest): Promise<T> {
+    let answer: unknown;
     try {
-      answer = await observed(this.#observe, "calendar", run, { backend: "rest", operation: what });
+      answer = await observed(this.#observe, "calendar", () => this.#rest.send(accessToken, request), {
+        backend: "rest",
+        operation: what,
+      });
     } catch (error) {
       throw toDomainError(error, what, this.#timeoutMs);
     }
-    return readable(answer, what);
+    return readable<T>(answer, what);
   }
+}
+
+function eventsPath(calendarId: string): string {
+  return `calendars/${pathSegment(calendarId)}/events`;
+}
+
+function eventPath(calendarId: string, eventId: string): string {
+  return `${eventsPath(calendarId)}/${pathSegment(eventId)}`;
 }
 
 /**
  * "." and ".." are path segments a URL resolves away: sent, they would reach another resource
- * (or none) and look like an outage. No calendar or event has such an id, so they are unknown.
+ * (or none) and look like an outage; a lone UTF-16 surrogate cannot be written in a URL at all.
+ * No calendar or event has such an id, so they are unknown.
  * @throws DomainError not_found
  */
 function requireResolvableIds(calendarId: string, eventId?: string): void {
@@ -271,7 +280,7 @@ function requireResolvableIds(calendarId: string, eventId?: string): void {
     ["calendar_id", calendarId],
     ["event_id", eventId],
   ] as const) {
-    if (id === "" || id === "." || id === "..") {
+    if (id === "" || id === "." || id === ".." || (id !== undefined && !id.isWellFormed())) {
       throw new DomainError(
         "not_found",
         `No ${field === "event_id" ? "event" : "calendar"} has the id "${id}"`,
@@ -300,12 +309,12 @@ function busyPeriod(start: string | null | undefined, end: string | null | undef
 }
 
 /**
- * gaxios hands back a body it cannot parse as JSON as a plain string, even with status 200: read
- * as a resource, it would pass for an empty answer ("no calendars", "no events").
+ * An answer that is not a JSON object (a proxy's page, an empty body) names no resource: read
+ * as one, it would pass for an empty answer ("no calendars", "no events").
  * @throws DomainError google_unavailable when the body is not a JSON object
  */
-function readable<T extends { data: unknown }>(answer: T, what: string): T {
-  if (typeof answer.data === "object" && answer.data !== null && !Array.isArray(answer.data)) return answer;
+function readable<T>(answer: unknown, what: string): T {
+  if (typeof answer === "object" && answer !== null && !Array.isArray(answer)) return answer as T;
   throw new DomainError(
     "google_unavailable",
     `Google Calendar answered ${what} with something other than JSON`,

@@ -1,4 +1,4 @@
-import { calendar, type calendar_v3, type MethodOptions } from "@googleapis/calendar";
+import type { calendar_v3 } from "@googleapis/calendar";
 import type { EventTime } from "../../domain/calendar.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type {
@@ -8,8 +8,8 @@ import type {
   ObservedEvent,
   OpenedChannel,
 } from "../../domain/ports/calendar-watch.ts";
+import { CalendarRestClient, pathSegment, type RestRequest } from "./calendar-rest-client.ts";
 import { reasonsOf, statusOf, toDomainError } from "./google-calendar-errors.ts";
-import { retryConfigFor } from "./google-calendar-retry.ts";
 import { type GoogleCallObserver, IGNORE_GOOGLE_CALLS, observed } from "./google-call-observer.ts";
 import type { RetryPolicy } from "./outbound-call.ts";
 
@@ -26,21 +26,19 @@ const MAX_PAGES = 40;
 /** Only what change tracking keeps: a smaller answer, and less calendar data in transit. */
 const EVENT_FIELDS = "id,status,summary,start,end,updated";
 
-/** events.list with sync tokens, events.watch and channels.stop through `@googleapis/calendar`. */
+/** events.list with sync tokens, events.watch and channels.stop (calendar-rest-client.ts). */
 export class GoogleCalendarWatch implements CalendarWatch {
-  readonly #api: calendar_v3.Calendar;
+  readonly #rest: CalendarRestClient;
   readonly #timeoutMs: number;
   readonly #observe: GoogleCallObserver;
-  readonly #retry: ReturnType<typeof retryConfigFor>;
 
   constructor(options: GoogleCalendarWatchOptions) {
-    this.#retry = retryConfigFor(options.retry);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#observe = options.observe ?? IGNORE_GOOGLE_CALLS;
-    this.#api = calendar({
-      version: "v3",
+    this.#rest = new CalendarRestClient({
       rootUrl: options.rootUrl ?? "https://www.googleapis.com/",
-      timeout: this.#timeoutMs,
+      timeoutMs: this.#timeoutMs,
+      retry: options.retry,
     });
   }
 
@@ -54,8 +52,7 @@ export class GoogleCalendarWatch implements CalendarWatch {
     for (let page = 0; page < MAX_PAGES; page += 1) {
       let answer: calendar_v3.Schema$Events;
       try {
-        answer = await this.#read(accessToken, {
-          calendarId,
+        answer = await this.#read(accessToken, calendarId, {
           maxResults: 2500,
           fields: `nextPageToken,nextSyncToken,items(${EVENT_FIELDS})`,
           ...(syncToken === null ? { showDeleted: false } : { syncToken }),
@@ -75,27 +72,25 @@ export class GoogleCalendarWatch implements CalendarWatch {
 
   async watch(accessToken: string, calendarId: string, channel: ChannelRequest): Promise<OpenedChannel> {
     try {
-      const answer = await observed(this.#observe, "calendar", () =>
-        this.#api.events.watch(
-          {
-            calendarId,
-            requestBody: {
-              id: channel.id,
-              token: channel.token,
-              type: "web_hook",
-              address: channel.address,
-              params: { ttl: String(channel.ttlSeconds) },
-            },
-          },
-          // Opening a channel twice would leave one we do not know of: never retried.
-          this.#options(accessToken, false),
-        ),
-      );
-      const expiration = Number(answer.data.expiration);
-      if (typeof answer.data.resourceId !== "string" || !Number.isFinite(expiration)) {
+      const requestBody: calendar_v3.Schema$Channel = {
+        id: channel.id,
+        token: channel.token,
+        type: "web_hook",
+        address: channel.address,
+        params: { ttl: String(channel.ttlSeconds) },
+      };
+      const answer = (await this.#send(accessToken, {
+        method: "POST",
+        path: `calendars/${pathSegment(calendarId)}/events/watch`,
+        body: requestBody,
+        // Opening a channel twice would leave one we do not know of: never retried.
+        retryable: false,
+      })) as calendar_v3.Schema$Channel | undefined;
+      const expiration = Number(answer?.expiration);
+      if (typeof answer?.resourceId !== "string" || !Number.isFinite(expiration)) {
         throw new DomainError("google_unavailable", "Google answered events.watch without a channel");
       }
-      return { resourceId: answer.data.resourceId, expiration: new Date(expiration) };
+      return { resourceId: answer.resourceId, expiration: new Date(expiration) };
     } catch (error) {
       if (error instanceof DomainError) throw error;
       throw toDomainError(error, "events.watch", this.#timeoutMs);
@@ -104,9 +99,12 @@ export class GoogleCalendarWatch implements CalendarWatch {
 
   async stop(accessToken: string, channel: { id: string; resourceId: string }): Promise<void> {
     try {
-      await observed(this.#observe, "calendar", () =>
-        this.#api.channels.stop({ requestBody: channel }, this.#options(accessToken, true)),
-      );
+      await this.#send(accessToken, {
+        method: "POST",
+        path: "channels/stop",
+        body: { id: channel.id, resourceId: channel.resourceId },
+        retryable: true,
+      });
     } catch (error) {
       // Expired or already stopped: what we wanted.
       if (statusOf(error) === 404 || reasonsOf(error).includes("notFound")) return;
@@ -116,23 +114,26 @@ export class GoogleCalendarWatch implements CalendarWatch {
 
   async #read(
     accessToken: string,
-    params: calendar_v3.Params$Resource$Events$List,
+    calendarId: string,
+    query: RestRequest["query"],
   ): Promise<calendar_v3.Schema$Events> {
-    const answer = await observed(this.#observe, "calendar", () =>
-      this.#api.events.list(params, this.#options(accessToken, true)),
-    );
-    if (typeof answer.data !== "object" || answer.data === null) {
+    const answer = await this.#send(accessToken, {
+      method: "GET",
+      path: `calendars/${pathSegment(calendarId)}/events`,
+      query,
+      retryable: true,
+    });
+    if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
       throw new DomainError(
         "google_unavailable",
         "Google Calendar answered events.list with something other than JSON",
       );
     }
-    return answer.data;
+    return answer;
   }
 
-  #options(accessToken: string, retryable: boolean): MethodOptions {
-    const headers = { Authorization: `Bearer ${accessToken}` };
-    return retryable ? { headers, retryConfig: this.#retry } : { headers, retry: false };
+  #send(accessToken: string, request: RestRequest): Promise<unknown> {
+    return observed(this.#observe, "calendar", () => this.#rest.send(accessToken, request));
   }
 }
 

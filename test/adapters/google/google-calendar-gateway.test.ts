@@ -130,6 +130,14 @@ describe("GoogleCalendarGateway against the emulator", () => {
     expect(unknown.details.deleted).toBeUndefined();
   });
 
+  test("an id no URL can carry (a lone surrogate) is not_found, without asking Google", async () => {
+    const lone = await failure(gateway.listEvents(token, "cal\udc00endar", {}));
+    expect(lone.code).toBe("not_found");
+    expect(calls("events.list")).toBe(0);
+    // A search text with one is still a search (sent with U+FFFD in its place).
+    expect((await gateway.listEvents(token, "primary", { text: "x\ud83d" })).events).toEqual([]);
+  });
+
   test("freeBusy reports busy intervals, and an unknown calendar's error", async () => {
     await gateway.insertEvent(token, "primary", { summary: "busy", start: at(16, 9), end: at(16, 11) }, {});
     const answer = await gateway.freeBusy(token, {
