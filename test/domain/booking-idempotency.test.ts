@@ -33,6 +33,40 @@ describe("BookEvent idempotency keys, recorded before the event is created", () 
     expect(calendar.callCount("insertEvent")).toBe(1);
   });
 
+  test("a key never used is claimed while Google is asked about the slot; a used one asks nothing more", async () => {
+    const { book, calendar, idempotency } = await calendarWorld();
+    const gate = Promise.withResolvers<void>();
+    const claim = idempotency.claim.bind(idempotency);
+    let askedBeforeClaimed = -1;
+    idempotency.claim = async (...args) => {
+      await gate.promise;
+      askedBeforeClaimed = calendar.callCount("freeBusy");
+      return claim(...args);
+    };
+    const first = book.execute(CUSTOMER, BOOKING);
+    await Bun.sleep(10);
+    gate.resolve();
+    expect((await first).kind).toBe("created");
+    expect(askedBeforeClaimed).toBe(1);
+
+    const again = await book.execute(CUSTOMER, BOOKING);
+    expect(again.kind).toBe("replayed");
+    // The replay read its event back; it asked nothing about the slot.
+    expect(calendar.callCount("freeBusy")).toBe(1);
+    expect(calendar.callCount("insertEvent")).toBe(1);
+  });
+
+  test("a claim that fails while the slot is being checked is that failure, and books nothing", async () => {
+    const { book, calendar, idempotency } = await calendarWorld();
+    idempotency.claim = async () => {
+      throw new DomainError("storage_unavailable", "The token store cannot be reached");
+    };
+    const error = (await rejection(book.execute(CUSTOMER, BOOKING))) as DomainError;
+    expect(error.code).toBe("storage_unavailable");
+    await Bun.sleep(10);
+    expect(calendar.callCount("insertEvent")).toBe(0);
+  });
+
   test("a key reused with other arguments is idempotency_key_reused naming them, and books nothing", async () => {
     const { book, calendar } = await calendarWorld();
     await book.execute(CUSTOMER, BOOKING);

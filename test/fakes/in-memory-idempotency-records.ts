@@ -7,6 +7,7 @@ import {
   sealIdempotencyRecord,
 } from "../../src/adapters/vault/idempotency-record-codec.ts";
 import type { RecordSealer } from "../../src/adapters/vault/record-sealer.ts";
+import type { CustomerId } from "../../src/domain/customer-id.ts";
 import type {
   ClaimOutcome,
   IdempotencyClaim,
@@ -46,6 +47,10 @@ export class InMemoryIdempotencyRecords implements IdempotencyRecords {
     const record: IdempotencyRecord = { ...current, attempt: newAttempt(), updatedAt: now };
     this.#set(id, record);
     return { claimed: true, record: structuredClone(record) };
+  }
+
+  async isRecorded(customerId: CustomerId, key: string): Promise<boolean> {
+    return this.#records.has(idempotencyRecordId(customerId, key));
   }
 
   async complete(claimed: IdempotencyRecord, eventId: string, now: Date): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { CustomerId } from "../../domain/customer-id.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type {
   ClaimOutcome,
@@ -54,6 +55,15 @@ export class PostgresIdempotencyRecords implements IdempotencyRecords {
       if (existing !== null) return { claimed: false, existing };
     }
     throw new DomainError("storage_unavailable", "The token store is busy: an idempotency key kept changing");
+  }
+
+  async isRecorded(customerId: CustomerId, key: string): Promise<boolean> {
+    const rows = await this.#db.read<{ found: number }>(
+      "read an idempotency key",
+      `SELECT 1 AS found FROM ${this.#table} WHERE record_id = $1`,
+      [idempotencyRecordId(customerId, key)],
+    );
+    return rows.length > 0;
   }
 
   async takeOver(stale: IdempotencyRecord, now: Date): Promise<ClaimOutcome> {

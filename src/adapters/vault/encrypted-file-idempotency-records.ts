@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CustomerId } from "../../domain/customer-id.ts";
 import { DomainError, isDomainError } from "../../domain/errors.ts";
 import type {
   ClaimOutcome,
@@ -84,6 +85,10 @@ export class EncryptedFileIdempotencyRecords implements IdempotencyRecords, Rese
       if (existing !== null) return { claimed: false, existing };
     }
     throw new DomainError("storage_unavailable", "The token store is busy: an idempotency key kept changing");
+  }
+
+  async isRecorded(customerId: CustomerId, key: string): Promise<boolean> {
+    return (await this.#readRaw(idempotencyRecordId(customerId, key))) !== null;
   }
 
   async takeOver(stale: IdempotencyRecord, now: Date): Promise<ClaimOutcome> {

@@ -1,4 +1,5 @@
 import type { Database, Statement } from "bun:sqlite";
+import type { CustomerId } from "../../domain/customer-id.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type {
   ClaimOutcome,
@@ -43,6 +44,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   readonly #sealer: RecordSealer;
   readonly #insert: Statement<unknown, Write>;
   readonly #select: Statement<Row, [string]>;
+  readonly #found: Statement<{ found: number }, [string]>;
   readonly #update: Statement<unknown, Swap>;
   readonly #release: Statement<unknown, [string, string]>;
   readonly #purge: Statement<unknown, [number]>;
@@ -50,7 +52,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
 
   constructor(db: Database, sealer: RecordSealer) {
     this.#sealer = sealer;
-    [this.#insert, this.#select, this.#update, this.#release, this.#purge] = sqliteCall(
+    [this.#insert, this.#select, this.#found, this.#update, this.#release, this.#purge] = sqliteCall(
       "prepare statements",
       () => [
         db.prepare<unknown, Write>(
@@ -58,6 +60,9 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
            VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (record_id) DO NOTHING`,
         ),
         db.prepare<Row, [string]>("SELECT record FROM idempotency_records WHERE record_id = ?1"),
+        db.prepare<{ found: number }, [string]>(
+          "SELECT 1 AS found FROM idempotency_records WHERE record_id = ?1",
+        ),
         db.prepare<unknown, Swap>(
           `UPDATE idempotency_records SET attempt = ?3, state = ?4, updated_at = ?5, record = ?6
            WHERE record_id = ?1 AND attempt = ?2 AND state = 'pending'`,
@@ -86,6 +91,11 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
     });
     if (claimed !== null) return claimed;
     throw new DomainError("storage_unavailable", "The token store is busy: an idempotency key kept changing");
+  }
+
+  async isRecorded(customerId: CustomerId, key: string): Promise<boolean> {
+    const id = idempotencyRecordId(customerId, key);
+    return sqliteCall("read an idempotency key", () => this.#found.get(id) !== null);
   }
 
   async takeOver(stale: IdempotencyRecord, now: Date): Promise<ClaimOutcome> {

@@ -66,6 +66,13 @@ export interface IdempotencyRecords {
   claim(claim: IdempotencyClaim, now: Date): Promise<ClaimOutcome>;
 
   /**
+   * Whether (customer, key) has a record, in any state, without opening it: a booking whose key
+   * was never used asks Google about its slot while its claim is written.
+   * @throws DomainError storage_unavailable
+   */
+  isRecorded(customerId: CustomerId, key: string): Promise<boolean>;
+
+  /**
    * Take over a pending record whose attempt is presumed dead (the caller looked for its event
    * at Google and found none): it gets a new attempt and `updatedAt = now`, keeping `createdAt`.
    * Atomic like `claim`: of concurrent take-overs of one attempt exactly one wins. When the

@@ -154,8 +154,23 @@ export class BookEvent {
             async () => zone ?? calendar.getTimeZone(accessToken, calendarId),
           );
         }
+        const checkConflicts = command.allowConflicts !== true;
+        const series =
+          !checkConflicts || recurrence === undefined || zone === undefined
+            ? null
+            : occurrencesWithin(span, zone, recurrence, freeBusyWindowEnd(span.interval.start));
+        const occurrences = checkConflicts ? (series?.intervals ?? [span.interval]) : null;
         let claimed: IdempotencyRecord | null = null;
+        let clashes: Promise<Interval[]> | undefined;
         if (key !== undefined && eventId !== undefined && fingerprint !== undefined) {
+          // A key never used (the usual case): Google is asked about the slot while the claim is
+          // written, the two waits overlapping. A key used before is claimed first, so that
+          // its replay asks Google nothing more.
+          if (occurrences !== null && !(await this.#keys.isRecorded(customerId, key))) {
+            clashes = this.#conflicts(accessToken, calendarId, occurrences, zone);
+            // Awaited in #book; a claim that fails first must not leave its failure unhandled.
+            clashes.catch(() => undefined);
+          }
           const outcome = await this.#keys.claim(
             accessToken,
             {
@@ -184,6 +199,7 @@ export class BookEvent {
               ...optional("sendUpdates", sendUpdates),
               ...approval,
             },
+            { series, occurrences, clashes },
           );
           if (claimed !== null) {
             answer.resolve(booked);
@@ -200,7 +216,11 @@ export class BookEvent {
     return answer.promise;
   }
 
-  /** Conflict check and insert; a key's earlier event (REST: same id) answers as a replay. */
+  /**
+   * Conflict check (over `occurrences`, null when conflicts are allowed; `clashes` when the
+   * check was started already) and insert; a key's earlier event (REST: same id) answers as a
+   * replay.
+   */
   async #book(
     held: HeldLock,
     accessToken: string,
@@ -211,17 +231,12 @@ export class BookEvent {
     eventId: string | undefined,
     command: BookEventCommand,
     options: InsertOptions,
+    check: { series: OccurrenceWindow | null; occurrences: Interval[] | null; clashes?: Promise<Interval[]> },
   ): Promise<BookingOutcome> {
     const { calendar } = this.#deps;
-    const checkConflicts = command.allowConflicts !== true;
-    const recurrence = draft.recurrence;
-    const series =
-      !checkConflicts || recurrence === undefined || zone === undefined
-        ? null
-        : occurrencesWithin(span, zone, recurrence, freeBusyWindowEnd(span.interval.start));
-    if (checkConflicts) {
-      const occurrences = series?.intervals ?? [span.interval];
-      const conflicts = await this.#conflicts(accessToken, calendarId, occurrences, zone);
+    const { series, occurrences } = check;
+    if (occurrences !== null) {
+      const conflicts = await (check.clashes ?? this.#conflicts(accessToken, calendarId, occurrences, zone));
       if (conflicts.length > 0) {
         // A key's event made before keys were recorded (REST: its id) is busy time too.
         const earlier =

@@ -1,4 +1,5 @@
 import type { CalendarEvent } from "../calendar.ts";
+import type { CustomerId } from "../customer-id.ts";
 import { DomainError, isDomainError } from "../errors.ts";
 import { differingArguments } from "../idempotency-key.ts";
 import type { CalendarGateway } from "../ports/calendar-gateway.ts";
@@ -63,6 +64,11 @@ export class BookingKeys {
       return { kind: "replay", event: await this.earlier(accessToken, now.calendarId, now.eventId) };
     }
     throw new DomainError("storage_unavailable", "Another attempt holds this idempotency_key; try again");
+  }
+
+  /** Whether the key has a record already (see IdempotencyRecords.isRecorded). */
+  isRecorded(customerId: CustomerId, key: string): Promise<boolean> {
+    return this.#deps.idempotency.isRecorded(customerId, key);
   }
 
   /** The event was created: record it. A failure here leaves the claim pending, found again later. */

@@ -42,6 +42,20 @@ export function describeIdempotencyRecordsContract(name: string, makeHarness: Ma
       await harness.cleanup();
     });
 
+    test("isRecorded: no before a claim, yes while pending and once completed, no after a release", async () => {
+      const claim = sampleClaim(alice, "msg-seen");
+      expect(await store.isRecorded(alice, "msg-seen")).toBe(false);
+      const record = won(await store.claim(claim, t0));
+      expect(await store.isRecorded(alice, "msg-seen")).toBe(true);
+      // Another customer's same key is another record.
+      expect(await store.isRecorded(bob, "msg-seen")).toBe(false);
+      expect(await store.release(record)).toBe(true);
+      expect(await store.isRecorded(alice, "msg-seen")).toBe(false);
+      const again = won(await store.claim(claim, later(1000)));
+      expect(await store.complete(again, "evt1", later(2000))).toBe(true);
+      expect(await store.isRecorded(alice, "msg-seen")).toBe(true);
+    });
+
     test("a first claim wins and gives back a pending record with every field, Dates as Dates", async () => {
       const claim = sampleClaim(alice, "msg-1");
       const record = won(await store.claim(claim, t0));
