@@ -24,7 +24,7 @@ import {
   timeZoneOf,
 } from "./calendar-inputs.ts";
 import { MAX_FREE_BUSY_DAYS } from "./check-availability.ts";
-import { busyOf, conflictWindow, overlapping, timeConflict } from "./conflicts.ts";
+import { clashesOnCalendar, timeConflict } from "./conflicts.ts";
 import { refusePastStart } from "./past-start.ts";
 import { withAccessToken } from "./with-access-token.ts";
 
@@ -167,7 +167,7 @@ export class BookEvent {
           // written, the two waits overlapping. A key used before is claimed first, so that
           // its replay asks Google nothing more.
           if (occurrences !== null && !(await this.#keys.isRecorded(customerId, key))) {
-            clashes = this.#conflicts(accessToken, calendarId, occurrences, zone);
+            clashes = this.#clashes(accessToken, calendarId, occurrences, zone);
             // Awaited in #book; a claim that fails first must not leave its failure unhandled.
             clashes.catch(() => undefined);
           }
@@ -236,7 +236,7 @@ export class BookEvent {
     const { calendar } = this.#deps;
     const { series, occurrences } = check;
     if (occurrences !== null) {
-      const conflicts = await (check.clashes ?? this.#conflicts(accessToken, calendarId, occurrences, zone));
+      const conflicts = await (check.clashes ?? this.#clashes(accessToken, calendarId, occurrences, zone));
       if (conflicts.length > 0) {
         // A key's event made before keys were recorded (REST: its id) is busy time too.
         const earlier =
@@ -269,54 +269,22 @@ export class BookEvent {
     }
   }
 
-  /**
-   * Busy time on the calendar overlapping any of the occurrences. One freeBusy call about the
-   * occurrences' own span answers a free slot (the usual case) with the least Google has to
-   * read and send. Google clips busy time to the window asked, so a clash that reaches the
-   * window's edge may be a sliver of a longer block: only then is it asked again, wider
-   * (conflictWindow), to report the block whole.
-   */
-  async #conflicts(
+  /** Busy time overlapping the occurrences (conflicts.ts: one short freeBusy call when free). */
+  #clashes(
     accessToken: string,
     calendarId: string,
     occurrences: Interval[],
     zone: string | undefined,
   ): Promise<Interval[]> {
-    // Every occurrence excluded (EXDATE on all of them): nothing can clash.
-    if (occurrences.length === 0) return [];
-    const span: Interval = {
-      start: new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
-      end: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
-    };
-    const clashing = clashesWith(await this.#busy(accessToken, calendarId, span, zone), occurrences);
-    if (clashing.every((interval) => interval.start > span.start && interval.end < span.end)) return clashing;
-    const wide = conflictWindow(span.start, span.end, MAX_FREE_BUSY_DAYS);
-    return clashesWith(await this.#busy(accessToken, calendarId, wide, zone), occurrences);
+    return clashesOnCalendar(
+      this.#deps.calendar,
+      accessToken,
+      calendarId,
+      occurrences,
+      zone,
+      MAX_FREE_BUSY_DAYS,
+    );
   }
-
-  async #busy(
-    accessToken: string,
-    calendarId: string,
-    window: Interval,
-    zone: string | undefined,
-  ): Promise<Interval[]> {
-    const answer = await this.#deps.calendar.freeBusy(accessToken, {
-      timeMin: window.start,
-      timeMax: window.end,
-      calendarIds: [calendarId],
-      ...(zone === undefined ? {} : { timeZone: zone }),
-    });
-    return busyOf(answer, calendarId);
-  }
-}
-
-/** The busy intervals overlapping any occurrence, each once, earliest first. */
-function clashesWith(busy: Interval[], occurrences: Interval[]): Interval[] {
-  const clashing = new Map<number, Interval>();
-  for (const occurrence of occurrences) {
-    for (const interval of overlapping(busy, occurrence)) clashing.set(interval.start.getTime(), interval);
-  }
-  return [...clashing.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 /** Google's free/busy takes at most MAX_FREE_BUSY_DAYS: a series is checked that far from its start. */

@@ -1,6 +1,6 @@
 import type { Interval } from "../calendar.ts";
 import { DomainError } from "../errors.ts";
-import type { FreeBusyAnswer } from "../ports/calendar-gateway.ts";
+import type { CalendarGateway, FreeBusyAnswer } from "../ports/calendar-gateway.ts";
 import { formatInstant } from "../zoned-time.ts";
 
 /** A busy interval as callers see it: RFC 3339 strings, in the caller's zone when known. */
@@ -51,6 +51,52 @@ export function conflictWindow(start: Date, end: Date, maxDays: number): Interva
   const spare = Math.max(0, maxDays * 86_400_000 - (end.getTime() - start.getTime()));
   const margin = Math.min(WHOLE_BLOCK_MARGIN_MS, Math.floor(spare / 2));
   return { start: new Date(start.getTime() - margin), end: new Date(end.getTime() + margin) };
+}
+
+/**
+ * Busy time on the calendar overlapping any of the occurrences of a booking. One freeBusy call
+ * about the occurrences' own span answers a free slot (the usual case) with the least Google has
+ * to read and send. Google clips busy time to the window asked, so a clash that reaches the
+ * window's edge may be a sliver of a longer block: only then is it asked again, wider
+ * (conflictWindow, within `maxDays`), to report the block whole.
+ * @returns the clashing intervals, each once, earliest first
+ * @throws DomainError as busyOf, and the gateway's errors
+ */
+export async function clashesOnCalendar(
+  calendar: CalendarGateway,
+  accessToken: string,
+  calendarId: string,
+  occurrences: Interval[],
+  zone: string | undefined,
+  maxDays: number,
+): Promise<Interval[]> {
+  // Every occurrence excluded (EXDATE on all of them): nothing can clash.
+  if (occurrences.length === 0) return [];
+  const busyIn = async (window: Interval): Promise<Interval[]> => {
+    const answer = await calendar.freeBusy(accessToken, {
+      timeMin: window.start,
+      timeMax: window.end,
+      calendarIds: [calendarId],
+      ...(zone === undefined ? {} : { timeZone: zone }),
+    });
+    return clashesWith(busyOf(answer, calendarId), occurrences);
+  };
+  const span: Interval = {
+    start: new Date(Math.min(...occurrences.map((interval) => interval.start.getTime()))),
+    end: new Date(Math.max(...occurrences.map((interval) => interval.end.getTime()))),
+  };
+  const clashing = await busyIn(span);
+  if (clashing.every((interval) => interval.start > span.start && interval.end < span.end)) return clashing;
+  return busyIn(conflictWindow(span.start, span.end, maxDays));
+}
+
+/** The busy intervals overlapping any occurrence, each once, earliest first. */
+function clashesWith(busy: Interval[], occurrences: Interval[]): Interval[] {
+  const clashing = new Map<number, Interval>();
+  for (const occurrence of occurrences) {
+    for (const interval of overlapping(busy, occurrence)) clashing.set(interval.start.getTime(), interval);
+  }
+  return [...clashing.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 /** Intervals that overlap `slot`; touching ends (10:00–11:00 next to 11:00–12:00) do not. */
