@@ -165,22 +165,16 @@ export class GoogleCalendarGateway implements CalendarGateway {
     const retryable = options.eventId !== undefined;
     try {
       const created = readable<calendar_v3.Schema$Event>(
-        await observed(
-          this.#observe,
-          "calendar",
-          () =>
-            this.#rest.send(accessToken, {
-              method: "POST",
-              path: eventsPath(calendarId),
-              query: {
-                sendUpdates: options.sendUpdates,
-                conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
-              },
-              body: requestBody,
-              retryable,
-            }),
-          { backend: "rest", operation: "events.insert" },
-        ),
+        await this.#send("events.insert", accessToken, {
+          method: "POST",
+          path: eventsPath(calendarId),
+          query: {
+            sendUpdates: options.sendUpdates,
+            conferenceDataVersion: options.addMeetLink === true ? 1 : undefined,
+          },
+          body: requestBody,
+          retryable,
+        }),
         "events.insert",
       );
       // An answer without an id names no event: a caller could neither find nor cancel it.
@@ -228,18 +222,12 @@ export class GoogleCalendarGateway implements CalendarGateway {
   ): Promise<void> {
     requireResolvableIds(calendarId, eventId);
     try {
-      await observed(
-        this.#observe,
-        "calendar",
-        () =>
-          this.#rest.send(accessToken, {
-            method: "DELETE",
-            path: eventPath(calendarId, eventId),
-            query: { sendUpdates: options.sendUpdates },
-            retryable: true,
-          }),
-        { backend: "rest", operation: "events.delete" },
-      );
+      await this.#send("events.delete", accessToken, {
+        method: "DELETE",
+        path: eventPath(calendarId, eventId),
+        query: { sendUpdates: options.sendUpdates },
+        retryable: true,
+      });
     } catch (error) {
       // 410 on a retry: our first attempt deleted it and the answer was lost.
       if (statusOf(error) === 410 && retriesSoFar(error) > 0) return;
@@ -247,13 +235,19 @@ export class GoogleCalendarGateway implements CalendarGateway {
     }
   }
 
+  /** One request, counted for metrics under `what`; its failure as the client throws it. */
+  #send(what: string, accessToken: string, request: RestRequest): Promise<unknown> {
+    return observed(this.#observe, "calendar", () => this.#rest.send(accessToken, request), {
+      backend: "rest",
+      operation: what,
+    });
+  }
+
+  /** `#send`, its failure as a domain error and its answer as a resource. */
   async #call<T>(what: string, accessToken: string, request: RestRequest): Promise<T> {
     let answer: unknown;
     try {
-      answer = await observed(this.#observe, "calendar", () => this.#rest.send(accessToken, request), {
-        backend: "rest",
-        operation: what,
-      });
+      answer = await this.#send(what, accessToken, request);
     } catch (error) {
       throw toDomainError(error, what, this.#timeoutMs);
     }
