@@ -79,8 +79,8 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   async claim(claim: IdempotencyClaim, now: Date): Promise<ClaimOutcome> {
     const record = pendingRecord(claim, now);
     const id = idempotencyRecordId(record.customerId, record.key);
-    const sealed = sealIdempotencyRecord(this.#sealer, record);
     const claimed = await this.#write("claim an idempotency key", (): ClaimOutcome | null => {
+      const sealed = sealIdempotencyRecord(this.#sealer, record);
       for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
         const inserted = this.#insert.run(id, record.attempt, record.state, now.getTime(), sealed);
         if (inserted.changes === 1) return { claimed: true, record };
@@ -125,18 +125,19 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   /** Replace `from`'s pending attempt by `to`, if the record still holds it. */
   #swap(from: IdempotencyRecord, to: IdempotencyRecord): Promise<boolean> {
     const id = idempotencyRecordId(from.customerId, from.key);
-    const sealed = sealIdempotencyRecord(this.#sealer, to);
-    return this.#write(
-      "update an idempotency key",
-      () =>
-        this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes ===
-        1,
-    );
+    return this.#write("update an idempotency key", () => {
+      const sealed = sealIdempotencyRecord(this.#sealer, to);
+      return (
+        this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes === 1
+      );
+    });
   }
 
   /**
    * A write committed with the others of this event-loop turn (sqlite-group-commit.ts); its
-   * SQLite failures become storage_unavailable, as sqliteCall's do.
+   * SQLite failures become storage_unavailable, as sqliteCall's do. `work` seals its record
+   * itself: it runs when the commit does, after the current turn, so a booking's answer, which
+   * BookEvent sends before recording the event id, does not wait for that record's encryption.
    */
   async #write<T>(what: string, work: () => T): Promise<T> {
     try {
