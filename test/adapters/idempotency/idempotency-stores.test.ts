@@ -64,6 +64,48 @@ describe("SQLite idempotency records", () => {
     }
   });
 
+  test("records written in the WITHOUT ROWID table (schema 5) are still found, and still unique, after the move to rowid tables", async () => {
+    const file = path.join(dir, "t.db");
+    const sealer = new RecordSealer(newKeys());
+    const old = openSqliteTokenDatabase(file);
+    const pending = won(await new SqliteIdempotencyRecords(old, sealer).claim(sampleClaim(alice, "k"), t0));
+    // Back to schema 5: the table as it was, holding that row.
+    old.exec(`
+      CREATE TABLE old_records (
+        record_id TEXT PRIMARY KEY NOT NULL,
+        attempt TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
+        updated_at INTEGER NOT NULL,
+        record BLOB NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO old_records SELECT record_id, attempt, state, updated_at, record FROM idempotency_records;
+      DROP TABLE idempotency_records;
+      ALTER TABLE old_records RENAME TO idempotency_records;
+      CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);
+      PRAGMA user_version = 5;`);
+    old.close();
+    const db = openSqliteTokenDatabase(file);
+    try {
+      expect(db.query("PRAGMA user_version").get()).toEqual({ user_version: SQLITE_SCHEMA_VERSION });
+      const table = db
+        .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'idempotency_records'")
+        .get();
+      expect(table?.sql).not.toContain("WITHOUT ROWID");
+      const store = new SqliteIdempotencyRecords(db, sealer);
+      const again = await store.claim(sampleClaim(alice, "k"), t0);
+      if (again.claimed) throw new Error("the migrated record was not found");
+      expect(again.existing).toEqual(pending);
+      expect(await store.complete(pending, "evt123", t0)).toBe(true);
+      expect(() =>
+        db.run(
+          "INSERT INTO idempotency_records (record_id, attempt, state, updated_at, record) SELECT record_id, 'x', 'pending', 0, record FROM idempotency_records",
+        ),
+      ).toThrow(/UNIQUE/);
+    } finally {
+      db.close();
+    }
+  });
+
   test("clear columns hold only a hash, an attempt id, the state and a time; an unreadable row still purges", async () => {
     const db = openSqliteTokenDatabase(path.join(dir, "t.db"));
     try {

@@ -105,6 +105,42 @@ describe("SQLite token database", () => {
     }
   });
 
+  test("connections stored in the WITHOUT ROWID table (schema 5), one over 1 KB, are kept by the move to a rowid table", async () => {
+    const file = path.join(dir, "t.db");
+    const sealer = new RecordSealer(newKeys());
+    const old = openSqliteTokenDatabase(file);
+    const alice = parseCustomerId("alice");
+    const bob = parseCustomerId("bob");
+    // Google's access tokens may be up to 2 KB.
+    const long = sampleConnection(bob, {
+      tokens: { ...sampleConnection(bob).tokens, accessToken: `ya29.${"a".repeat(2000)}` },
+    });
+    const connections = [sampleConnection(alice), long];
+    for (const connection of connections) await new SqliteTokenVault(old, sealer).put(connection);
+    old.exec(`
+      CREATE TABLE old_connections (customer_id TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
+      INSERT INTO old_connections SELECT customer_id, record FROM connections;
+      DROP TABLE connections;
+      ALTER TABLE old_connections RENAME TO connections;
+      PRAGMA user_version = 5;`);
+    old.close();
+    const db = openSqliteTokenDatabase(file);
+    try {
+      const table = db
+        .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'connections'")
+        .get();
+      expect(table?.sql).not.toContain("WITHOUT ROWID");
+      const vault = new SqliteTokenVault(db, sealer);
+      expect(await vault.get(alice)).toEqual(connections[0] ?? null);
+      expect(await vault.get(bob)).toEqual(long);
+      await vault.put({ ...long, email: "bob@elsewhere.example.com" });
+      expect(db.query("SELECT count(*) AS n FROM connections").get()).toEqual({ n: 2 });
+      expect((await vault.get(bob))?.email).toBe("bob@elsewhere.example.com");
+    } finally {
+      db.close();
+    }
+  });
+
   test("the database and its WAL files are 0600", async () => {
     const file = path.join(dir, "t.db");
     const db = openSqliteTokenDatabase(file);
