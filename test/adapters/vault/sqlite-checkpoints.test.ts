@@ -62,3 +62,47 @@ describe("SQLite checkpoints on a worker", () => {
     }
   });
 });
+
+describe("the first commit of each new log", () => {
+  test("is the worker's own, so the connections' next commit appends without syncing a new log header", async () => {
+    const file = scratchDb();
+    const db = openSqliteTokenDatabase(file);
+    const bookkeeping = openSqliteTokenDatabase(file, { synchronous: "NORMAL" });
+    const checkpoints = startSqliteCheckpoints(file, [db, bookkeeping]);
+    const restartedAt = () =>
+      db.query<{ at: number }, []>("SELECT at FROM log_restarts WHERE id = 1").get()?.at ?? null;
+    try {
+      writeLog(bookkeeping, 50);
+      const deadline = Date.now() + 5000;
+      while (restartedAt() === null && Date.now() < deadline) await Bun.sleep(25);
+      expect(restartedAt()).not.toBeNull();
+      // Started over with the worker's one frame: a checkpoint now finds only that frame in the log.
+      const log = db.query<{ log: number }, []>("PRAGMA wal_checkpoint(PASSIVE)").get()?.log;
+      expect(log).toBe(1);
+    } finally {
+      checkpoints.stop();
+      bookkeeping.close(true);
+      db.close(true);
+    }
+  });
+
+  test("an idle database is left alone: no restart without new frames", async () => {
+    const file = scratchDb();
+    const db = openSqliteTokenDatabase(file);
+    const checkpoints = startSqliteCheckpoints(file, [db]);
+    const restartedAt = () =>
+      db.query<{ at: number }, []>("SELECT at FROM log_restarts WHERE id = 1").get()?.at ?? null;
+    try {
+      writeLog(db, 20);
+      const deadline = Date.now() + 5000;
+      while (restartedAt() === null && Date.now() < deadline) await Bun.sleep(25);
+      const first = restartedAt();
+      expect(first).not.toBeNull();
+      await Bun.sleep(800);
+      expect(restartedAt()).toBe(first);
+    } finally {
+      checkpoints.stop();
+      db.close(true);
+    }
+  });
+});
