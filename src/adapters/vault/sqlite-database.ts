@@ -81,8 +81,6 @@ const MIGRATIONS: readonly string[] = [
   // of a key (a booking makes three) cost eight reads from the file. A connection is about 700
   // bytes with the tokens the emulator mints, but Google's access tokens may be up to 2 KB. A
   // rowid table keeps rows up to 4 KB in place, and lookups go through an index holding only ids.
-  // log_restarts is the one row the checkpoint worker writes to start the log over itself
-  // (sqlite-checkpoint-worker.ts says why).
   `CREATE TABLE connections_v2 (
      customer_id TEXT NOT NULL,
      record BLOB NOT NULL
@@ -103,11 +101,7 @@ const MIGRATIONS: readonly string[] = [
    DROP TABLE idempotency_records;
    ALTER TABLE idempotency_records_v2 RENAME TO idempotency_records;
    CREATE UNIQUE INDEX idempotency_records_record_id ON idempotency_records (record_id);
-   CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);
-   CREATE TABLE log_restarts (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     at INTEGER NOT NULL
-   );`,
+   CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -82,7 +82,6 @@ describe("SQLite idempotency records", () => {
       DROP TABLE idempotency_records;
       ALTER TABLE old_records RENAME TO idempotency_records;
       CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);
-      DROP TABLE log_restarts;
       PRAGMA user_version = 5;`);
     old.close();
     const db = openSqliteTokenDatabase(file);

@@ -122,7 +122,6 @@ describe("SQLite token database", () => {
       INSERT INTO old_connections SELECT customer_id, record FROM connections;
       DROP TABLE connections;
       ALTER TABLE old_connections RENAME TO connections;
-      DROP TABLE log_restarts;
       PRAGMA user_version = 5;`);
     old.close();
     const db = openSqliteTokenDatabase(file);
