@@ -104,7 +104,7 @@ export class InMemoryIdempotencyRecords implements IdempotencyRecords {
   #set(id: string, record: IdempotencyRecord): void {
     this.#records.set(
       id,
-      this.#sealer === undefined ? structuredClone(record) : sealIdempotencyRecord(this.#sealer, record),
+      this.#sealer === undefined ? structuredClone(record) : sealIdempotencyRecord(this.#sealer, id, record),
     );
   }
 }

@@ -40,7 +40,7 @@ export class PostgresIdempotencyRecords implements IdempotencyRecords {
   async claim(claim: IdempotencyClaim, now: Date): Promise<ClaimOutcome> {
     const record = pendingRecord(claim, now);
     const id = idempotencyRecordId(record.customerId, record.key);
-    const sealed = sealIdempotencyRecord(this.#sealer, record);
+    const sealed = sealIdempotencyRecord(this.#sealer, id, record);
     for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
       // One statement: of concurrent claims (any instance) exactly one inserts; the others wait
       // for its commit on the primary key and then do nothing.
@@ -99,7 +99,7 @@ export class PostgresIdempotencyRecords implements IdempotencyRecords {
   /** Replace `from`'s pending attempt by `to`, if the record still holds it. */
   async #swap(from: IdempotencyRecord, to: IdempotencyRecord): Promise<boolean> {
     const id = idempotencyRecordId(from.customerId, from.key);
-    const sealed = sealIdempotencyRecord(this.#sealer, to);
+    const sealed = sealIdempotencyRecord(this.#sealer, id, to);
     const result = await this.#db.query(
       "update an idempotency key",
       `UPDATE ${this.#table} SET attempt = $3, state = $4, updated_at = $5, record = $6

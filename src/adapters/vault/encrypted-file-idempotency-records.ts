@@ -76,7 +76,7 @@ export class EncryptedFileIdempotencyRecords implements IdempotencyRecords, Rese
   async claim(claim: IdempotencyClaim, now: Date): Promise<ClaimOutcome> {
     const record = pendingRecord(claim, now);
     const id = idempotencyRecordId(record.customerId, record.key);
-    const sealed = sealIdempotencyRecord(this.#sealer, record);
+    const sealed = sealIdempotencyRecord(this.#sealer, id, record);
     for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
       if (await fileCall("claim an idempotency key", () => this.#create(id, sealed))) {
         return { claimed: true, record };
@@ -98,7 +98,7 @@ export class EncryptedFileIdempotencyRecords implements IdempotencyRecords, Rese
       const current = await this.#read(id);
       if (current === null) return null;
       if (!holds(current, stale)) return { claimed: false, existing: current } as const;
-      await writeFileDurably(this.#dir, `${id}${SUFFIX}`, sealIdempotencyRecord(this.#sealer, record));
+      await writeFileDurably(this.#dir, `${id}${SUFFIX}`, sealIdempotencyRecord(this.#sealer, id, record));
       return { claimed: true, record } as const;
     });
     return outcome ?? this.claim(stale, now);
@@ -109,7 +109,7 @@ export class EncryptedFileIdempotencyRecords implements IdempotencyRecords, Rese
     checkEventId(eventId);
     const id = idempotencyRecordId(claimed.customerId, claimed.key);
     const completed: IdempotencyRecord = { ...claimed, state: "completed", eventId, updatedAt: now };
-    const sealed = sealIdempotencyRecord(this.#sealer, completed);
+    const sealed = sealIdempotencyRecord(this.#sealer, id, completed);
     return this.#locked(id, "complete an idempotency key", async () => {
       const current = await this.#read(id);
       if (current === null || !holds(current, claimed)) return false;

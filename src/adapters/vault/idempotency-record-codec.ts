@@ -65,9 +65,15 @@ export function checkEventId(eventId: string): void {
   }
 }
 
-/** Sealed whole, bound to its record id: the calendar id and the key are client data. */
-export function sealIdempotencyRecord(sealer: RecordSealer, record: IdempotencyRecord): Uint8Array {
-  const id = idempotencyRecordId(record.customerId, record.key);
+/**
+ * Sealed whole, bound to its record id (`idempotencyRecordId` of its customer and key, which the
+ * caller has computed already): the calendar id and the key are client data.
+ */
+export function sealIdempotencyRecord(
+  sealer: RecordSealer,
+  id: string,
+  record: IdempotencyRecord,
+): Uint8Array {
   return sealer.seal("idempotency_record", id, encodeRecord(record));
 }
 

@@ -80,7 +80,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
     const record = pendingRecord(claim, now);
     const id = idempotencyRecordId(record.customerId, record.key);
     const claimed = await this.#write("claim an idempotency key", (): ClaimOutcome | null => {
-      const sealed = sealIdempotencyRecord(this.#sealer, record);
+      const sealed = sealIdempotencyRecord(this.#sealer, id, record);
       for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
         const inserted = this.#insert.run(id, record.attempt, record.state, now.getTime(), sealed);
         if (inserted.changes === 1) return { claimed: true, record };
@@ -126,7 +126,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   #swap(from: IdempotencyRecord, to: IdempotencyRecord): Promise<boolean> {
     const id = idempotencyRecordId(from.customerId, from.key);
     return this.#write("update an idempotency key", () => {
-      const sealed = sealIdempotencyRecord(this.#sealer, to);
+      const sealed = sealIdempotencyRecord(this.#sealer, id, to);
       return (
         this.#update.run(id, from.attempt, to.attempt, to.state, to.updatedAt.getTime(), sealed).changes === 1
       );
