@@ -75,12 +75,14 @@ const MIGRATIONS: readonly string[] = [
      write_key TEXT PRIMARY KEY NOT NULL,
      expires_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
-  // Connections and idempotency records move to rowid tables. A WITHOUT ROWID table keeps at most
-  // 1,002 bytes of a row in its 4 KiB page, and a lookup in it reads the whole row of every entry
-  // it compares, overflow pages included. An idempotency record is about 1 KB sealed: each lookup
-  // of a key (a booking makes three) cost eight reads from the file. A connection is about 700
-  // bytes with the tokens the emulator mints, but Google's access tokens may be up to 2 KB. A
-  // rowid table keeps rows up to 4 KB in place, and lookups go through an index holding only ids.
+  // Connections, idempotency records and the webhook outbox move to rowid tables. A WITHOUT ROWID
+  // table keeps at most 1,002 bytes of a row in its 4 KiB page, and a lookup in it reads the whole
+  // row of every entry it compares, overflow pages included. An idempotency record is about 1 KB
+  // sealed: each lookup of a key (a booking makes three) cost eight reads from the file. A
+  // connection is about 800 bytes with the tokens the emulator mints, but Google's access tokens
+  // may be up to 2 KB; a webhook's body holds an event, its description up to 8 KB. A rowid table
+  // keeps rows up to 4 KB in place, and lookups go through an index holding only ids. The other
+  // tables' rows stay well under 1 KB.
   `CREATE TABLE connections_v2 (
      customer_id TEXT NOT NULL,
      record BLOB NOT NULL
@@ -101,7 +103,30 @@ const MIGRATIONS: readonly string[] = [
    DROP TABLE idempotency_records;
    ALTER TABLE idempotency_records_v2 RENAME TO idempotency_records;
    CREATE UNIQUE INDEX idempotency_records_record_id ON idempotency_records (record_id);
-   CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);`,
+   CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);
+   CREATE TABLE webhook_outbox_v2 (
+     id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     customer_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     lease_owner TEXT,
+     lease_until INTEGER,
+     last_error TEXT,
+     delivered_at INTEGER,
+     record BLOB NOT NULL
+   );
+   INSERT INTO webhook_outbox_v2 (id, type, customer_id, status, attempts, created_at, next_attempt_at,
+       expires_at, lease_owner, lease_until, last_error, delivered_at, record)
+     SELECT id, type, customer_id, status, attempts, created_at, next_attempt_at, expires_at,
+       lease_owner, lease_until, last_error, delivered_at, record FROM webhook_outbox;
+   DROP TABLE webhook_outbox;
+   ALTER TABLE webhook_outbox_v2 RENAME TO webhook_outbox;
+   CREATE UNIQUE INDEX webhook_outbox_id ON webhook_outbox (id);
+   CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

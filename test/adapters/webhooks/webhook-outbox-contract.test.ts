@@ -151,3 +151,44 @@ describeOutboxContract("PostgresWebhookOutbox", async () => {
       JSON.stringify(await scope.admin.unsafe(`SELECT * FROM ${scope.table("webhook_outbox")}`)),
   };
 });
+
+describe("SqliteWebhookOutbox across migration 6 (WITHOUT ROWID to a rowid table)", () => {
+  test("a pending webhook with an 8 KB body is kept, claimed once, and ids stay unique", async () => {
+    const file = path.join(tempDir(), "tokens.db");
+    const sealer = new RecordSealer(newKeys());
+    const old = openSqliteTokenDatabase(file);
+    const big = webhook(1, {
+      body: JSON.stringify({ type: "calendar.events_changed", data: { description: "d".repeat(8192) } }),
+    });
+    new SqliteWebhookOutbox(old, sealer).insert(big);
+    // Back to schema 5: the table as it was, holding that row.
+    old.exec(`
+      CREATE TABLE old_outbox (
+        id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER, last_error TEXT,
+        delivered_at INTEGER, record BLOB NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO old_outbox SELECT id, type, customer_id, status, attempts, created_at, next_attempt_at,
+        expires_at, lease_owner, lease_until, last_error, delivered_at, record FROM webhook_outbox;
+      DROP TABLE webhook_outbox;
+      ALTER TABLE old_outbox RENAME TO webhook_outbox;
+      CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);
+      PRAGMA user_version = 5;`);
+    old.close();
+    const db = openSqliteTokenDatabase(file);
+    try {
+      const table = db
+        .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'webhook_outbox'")
+        .get();
+      expect(table?.sql).not.toContain("WITHOUT ROWID");
+      const outbox = new SqliteWebhookOutbox(db, sealer);
+      const claimed = await outbox.claim(at(10), 10, "worker-a", at(70));
+      expect(claimed.map((each) => [each.id, each.body])).toEqual([[big.id, big.body]]);
+      expect(await outbox.claim(at(11), 10, "worker-b", at(71))).toEqual([]);
+      expect(() => outbox.insert(big)).toThrow(/UNIQUE/);
+    } finally {
+      db.close();
+    }
+  });
+});
