@@ -79,7 +79,7 @@ const MIGRATIONS: readonly string[] = [
   // table keeps at most 1,002 bytes of a row in its 4 KiB page, and a lookup in it reads the whole
   // row of every entry it compares, overflow pages included. An idempotency record is about 1 KB
   // sealed: each lookup of a key (a booking makes three) cost eight reads from the file. A
-  // connection is about 800 bytes with the tokens the emulator mints, but Google's access tokens
+  // connection is about 900 bytes with the tokens the emulator mints, but Google's access tokens
   // may be up to 2 KB; a webhook's body holds an event, its description up to 8 KB. A rowid table
   // keeps rows up to 4 KB in place, and lookups go through an index holding only ids. The other
   // tables' rows stay well under 1 KB.
