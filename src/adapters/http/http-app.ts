@@ -78,7 +78,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
   }
   app.route("/oauth", oauthApiRoutes(deps));
   for (const [path, sub] of Object.entries(deps.protectedApps ?? {})) {
-    app.use(path, requireKey);
+    // Hono's "/x/*" matches "/x" itself too: one registration, so the key is checked once.
     app.use(`${path}/*`, requireKey);
     app.route(path, sub);
   }
