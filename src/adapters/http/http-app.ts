@@ -78,8 +78,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono<AppEnv> {
   }
   app.route("/oauth", oauthApiRoutes(deps));
   for (const [path, sub] of Object.entries(deps.protectedApps ?? {})) {
-    // Hono's "/x/*" matches "/x" itself too: one registration, so the key is checked once.
-    app.use(`${path}/*`, requireKey);
+    // Hono's "/x/*" matches "/x" itself too: there the key was checked already (once, and a
+    // refusal keeps "/x" as its route in metrics); below "/x" it is checked here.
+    app.use(path, requireKey);
+    app.use(`${path}/*`, (c, next) => (c.get("apiKeyId") === undefined ? requireKey(c, next) : next()));
     app.route(path, sub);
   }
 
