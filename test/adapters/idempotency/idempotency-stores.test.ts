@@ -15,6 +15,7 @@ import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import type { ClaimOutcome, IdempotencyRecord } from "../../../src/domain/ports/idempotency-records.ts";
 import { SchemaScope } from "../postgres/postgres-fixtures.ts";
+import { reopenedFromSchema5 } from "../vault/schema-5.ts";
 import { newKeys, sampleConnection } from "../vault/vault-fixtures.ts";
 import { domainErrorCode, flipLastByte, sampleClaim } from "./idempotency-fixtures.ts";
 
@@ -70,27 +71,24 @@ describe("SQLite idempotency records", () => {
     const old = openSqliteTokenDatabase(file);
     const pending = won(await new SqliteIdempotencyRecords(old, sealer).claim(sampleClaim(alice, "k"), t0));
     // Back to schema 5: the table as it was, holding that row.
-    old.exec(`
-      CREATE TABLE old_records (
-        record_id TEXT PRIMARY KEY NOT NULL,
-        attempt TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
-        updated_at INTEGER NOT NULL,
-        record BLOB NOT NULL
-      ) WITHOUT ROWID;
-      INSERT INTO old_records SELECT record_id, attempt, state, updated_at, record FROM idempotency_records;
-      DROP TABLE idempotency_records;
-      ALTER TABLE old_records RENAME TO idempotency_records;
-      CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);
-      PRAGMA user_version = 5;`);
-    old.close();
-    const db = openSqliteTokenDatabase(file);
+    const db = reopenedFromSchema5(
+      file,
+      old,
+      "idempotency_records",
+      `CREATE TABLE old_records (
+         record_id TEXT PRIMARY KEY NOT NULL,
+         attempt TEXT NOT NULL,
+         state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
+         updated_at INTEGER NOT NULL,
+         record BLOB NOT NULL
+       ) WITHOUT ROWID;
+       INSERT INTO old_records SELECT record_id, attempt, state, updated_at, record FROM idempotency_records;
+       DROP TABLE idempotency_records;
+       ALTER TABLE old_records RENAME TO idempotency_records;
+       CREATE INDEX idempotency_records_updated_at ON idempotency_records (updated_at);`,
+    );
     try {
       expect(db.query("PRAGMA user_version").get()).toEqual({ user_version: SQLITE_SCHEMA_VERSION });
-      const table = db
-        .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'idempotency_records'")
-        .get();
-      expect(table?.sql).not.toContain("WITHOUT ROWID");
       const store = new SqliteIdempotencyRecords(db, sealer);
       const again = await store.claim(sampleClaim(alice, "k"), t0);
       if (again.claimed) throw new Error("the migrated record was not found");

@@ -18,6 +18,7 @@ import { SqliteTokenVault } from "../../../src/adapters/vault/sqlite-token-vault
 import { NotificationWebhooks } from "../../../src/adapters/webhooks/notification-webhooks.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import { isDomainError } from "../../../src/domain/errors.ts";
+import { reopenedFromSchema5 } from "./schema-5.ts";
 import { filesUnder } from "./stored-files.ts";
 import {
   describeTokenVaultContract,
@@ -117,19 +118,17 @@ describe("SQLite token database", () => {
     });
     const connections = [sampleConnection(alice), long];
     for (const connection of connections) await new SqliteTokenVault(old, sealer).put(connection);
-    old.exec(`
-      CREATE TABLE old_connections (customer_id TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
-      INSERT INTO old_connections SELECT customer_id, record FROM connections;
-      DROP TABLE connections;
-      ALTER TABLE old_connections RENAME TO connections;
-      PRAGMA user_version = 5;`);
-    old.close();
-    const db = openSqliteTokenDatabase(file);
+    // Back to schema 5: the table as it was, holding those rows.
+    const db = reopenedFromSchema5(
+      file,
+      old,
+      "connections",
+      `CREATE TABLE old_connections (customer_id TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
+       INSERT INTO old_connections SELECT customer_id, record FROM connections;
+       DROP TABLE connections;
+       ALTER TABLE old_connections RENAME TO connections;`,
+    );
     try {
-      const table = db
-        .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'connections'")
-        .get();
-      expect(table?.sql).not.toContain("WITHOUT ROWID");
       const vault = new SqliteTokenVault(db, sealer);
       expect(await vault.get(alice)).toEqual(connections[0] ?? null);
       expect(await vault.get(bob)).toEqual(long);

@@ -9,6 +9,7 @@ import { PostgresWebhookOutbox } from "../../../src/adapters/webhooks/postgres-w
 import { SqliteWebhookOutbox } from "../../../src/adapters/webhooks/sqlite-webhook-outbox.ts";
 import type { NewWebhook, WebhookOutbox } from "../../../src/adapters/webhooks/webhook-outbox.ts";
 import { SchemaScope } from "../postgres/postgres-fixtures.ts";
+import { reopenedFromSchema5 } from "../vault/schema-5.ts";
 import { newKeys } from "../vault/vault-fixtures.ts";
 
 /** Opens outboxes on one store; each call is another process/instance sharing it. */
@@ -162,26 +163,23 @@ describe("SqliteWebhookOutbox across migration 6 (WITHOUT ROWID to a rowid table
     });
     new SqliteWebhookOutbox(old, sealer).insert(big);
     // Back to schema 5: the table as it was, holding that row.
-    old.exec(`
-      CREATE TABLE old_outbox (
-        id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER, last_error TEXT,
-        delivered_at INTEGER, record BLOB NOT NULL
-      ) WITHOUT ROWID;
-      INSERT INTO old_outbox SELECT id, type, customer_id, status, attempts, created_at, next_attempt_at,
-        expires_at, lease_owner, lease_until, last_error, delivered_at, record FROM webhook_outbox;
-      DROP TABLE webhook_outbox;
-      ALTER TABLE old_outbox RENAME TO webhook_outbox;
-      CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);
-      PRAGMA user_version = 5;`);
-    old.close();
-    const db = openSqliteTokenDatabase(file);
+    const db = reopenedFromSchema5(
+      file,
+      old,
+      "webhook_outbox",
+      `CREATE TABLE old_outbox (
+         id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+         expires_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER, last_error TEXT,
+         delivered_at INTEGER, record BLOB NOT NULL
+       ) WITHOUT ROWID;
+       INSERT INTO old_outbox SELECT id, type, customer_id, status, attempts, created_at, next_attempt_at,
+         expires_at, lease_owner, lease_until, last_error, delivered_at, record FROM webhook_outbox;
+       DROP TABLE webhook_outbox;
+       ALTER TABLE old_outbox RENAME TO webhook_outbox;
+       CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_attempt_at);`,
+    );
     try {
-      const table = db
-        .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'webhook_outbox'")
-        .get();
-      expect(table?.sql).not.toContain("WITHOUT ROWID");
       const outbox = new SqliteWebhookOutbox(db, sealer);
       const claimed = await outbox.claim(at(10), 10, "worker-a", at(70));
       expect(claimed.map((each) => [each.id, each.body])).toEqual([[big.id, big.body]]);
