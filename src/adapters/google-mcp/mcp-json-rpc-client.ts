@@ -1,4 +1,5 @@
 import { DomainError } from "../../domain/errors.ts";
+import { withDeadline } from "../shared/deadline.ts";
 import {
   classifyFailure,
   factsOf,
@@ -70,17 +71,20 @@ export class McpJsonRpcClient {
     let response: Response;
     let body: string;
     try {
-      response = await this.#fetch(this.#url, {
-        method: "POST",
-        headers: {
-          Authorization: `Bearer ${call.accessToken}`,
-          "Content-Type": "application/json",
-          Accept: "application/json, text/event-stream",
-        },
-        body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      body = await response.text();
+      // The deadline covers the answer's body too, and ends with it.
+      ({ response, body } = await withDeadline(this.#timeoutMs, async (signal) => {
+        const response = await this.#fetch(this.#url, {
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${call.accessToken}`,
+            "Content-Type": "application/json",
+            Accept: "application/json, text/event-stream",
+          },
+          body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }),
+          signal,
+        });
+        return { response, body: await response.text() };
+      }));
     } catch (error) {
       throw transportFailure(error, call.tool, this.#timeoutMs);
     }

@@ -1,3 +1,4 @@
+import { withDeadline } from "../shared/deadline.ts";
 import { CalendarRequestError } from "./google-calendar-errors.ts";
 import { shouldRetry, waitBeforeRetry } from "./google-calendar-retry.ts";
 import type { RetryPolicy } from "./outbound-call.ts";
@@ -69,13 +70,11 @@ export class CalendarRestClient {
     for (let retries = 0; ; retries += 1) {
       let failure: CalendarRequestError;
       try {
-        const response = await fetch(url, {
-          method: request.method,
-          headers,
-          body,
-          signal: AbortSignal.timeout(this.#timeoutMs),
+        // The deadline covers the answer's body too, and ends with it.
+        const { response, data } = await withDeadline(this.#timeoutMs, async (signal) => {
+          const response = await fetch(url, { method: request.method, headers, body, signal });
+          return { response, data: await answerOf(response) };
         });
-        const data = await answerOf(response);
         if (response.ok) return data;
         failure = new CalendarRequestError(`HTTP ${response.status}`, retries, {
           status: response.status,

@@ -6,6 +6,7 @@ import {
   type LockPurpose,
   lockLost,
 } from "../../domain/ports/customer-lock.ts";
+import { withDeadline } from "../shared/deadline.ts";
 import { InProcessCustomerLock } from "../system/in-process-customer-lock.ts";
 import { advisoryLockKey } from "./advisory-lock-key.ts";
 import type { PostgresDatabase } from "./postgres-database.ts";
@@ -102,9 +103,9 @@ export class PostgresCustomerLock implements CustomerLock {
   ): Promise<Outcome<T>> {
     let connection: ReservedSQL;
     try {
-      connection = await this.#db
-        .lockPool(purpose)
-        .reserve({ signal: AbortSignal.timeout(this.#db.lockWaitTimeoutMs) });
+      connection = await withDeadline(this.#db.lockWaitTimeoutMs, (signal) =>
+        this.#db.lockPool(purpose).reserve({ signal }),
+      );
     } catch (error) {
       return { state: "not_taken", error };
     }

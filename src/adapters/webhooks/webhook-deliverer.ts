@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Logger } from "../logging/logger.ts";
+import { withDeadline } from "../shared/deadline.ts";
 import { retryDelayMs } from "./retry-schedule.ts";
 import type { ClaimedWebhook, OutboxStats, WebhookOutbox } from "./webhook-outbox.ts";
 import { signWebhook } from "./webhook-signature.ts";
@@ -136,22 +137,25 @@ export class WebhookDeliverer {
   async #send(webhook: ClaimedWebhook): Promise<string | null> {
     const timestamp = Math.floor(Date.now() / 1000);
     try {
-      const response = await (this.#options.fetch ?? fetch)(this.#options.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "mcp-calendar-webhooks/1",
-          "webhook-id": webhook.id,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": signWebhook(this.#options.secrets, webhook.id, timestamp, webhook.body),
-        },
-        body: webhook.body,
-        // A redirect could carry the signed body somewhere the operator did not configure.
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      const status = await withDeadline(this.#options.timeoutMs, async (signal) => {
+        const response = await (this.#options.fetch ?? fetch)(this.#options.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "mcp-calendar-webhooks/1",
+            "webhook-id": webhook.id,
+            "webhook-timestamp": String(timestamp),
+            "webhook-signature": signWebhook(this.#options.secrets, webhook.id, timestamp, webhook.body),
+          },
+          body: webhook.body,
+          // A redirect could carry the signed body somewhere the operator did not configure.
+          redirect: "manual",
+          signal,
+        });
+        await response.body?.cancel().catch(() => undefined);
+        return response.status;
       });
-      await response.body?.cancel().catch(() => undefined);
-      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
+      return status >= 200 && status < 300 ? null : `HTTP ${status}`;
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       return name === "TimeoutError" ? "timeout" : `network error (${name})`;

@@ -148,6 +148,23 @@ describe("CalendarRestClient", () => {
     expect(seen).toHaveLength(1);
   });
 
+  test("a body that stops coming after the headers is cut at the deadline too", async () => {
+    const rest = client(100);
+    const stalled = () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"items":['));
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    script = [stalled];
+    const late = await failure(rest.send("t", { method: "GET", path: "x", retryable: false }));
+    expect(late.timedOut).toBe(true);
+    expect(seen).toHaveLength(1);
+  });
+
   test("a refused connection is no answer, retried, then reported", async () => {
     const closed = Bun.serve({ port: 0, fetch: () => new Response("") });
     const port = closed.port;

@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { withDeadline } from "../../../src/adapters/shared/deadline.ts";
+
+/** Answers at once, or (path /stall) sends its headers and then never finishes the body. */
+const server = Bun.serve({
+  port: 0,
+  fetch(request) {
+    if (new URL(request.url).pathname !== "/stall") return Response.json({ ok: true });
+    return new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"partial":'));
+        },
+      }),
+      { headers: { "content-type": "application/json" } },
+    );
+  },
+});
+afterAll(() => server.stop(true));
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("withDeadline", () => {
+  test("a request answered in time ends its deadline: the signal never aborts afterwards", async () => {
+    let seen: AbortSignal | undefined;
+    const answer = await withDeadline(50, async (signal) => {
+      seen = signal;
+      return (await fetch(`${server.url}ok`, { signal })).json();
+    });
+    expect(answer).toEqual({ ok: true });
+    // AbortSignal.timeout(50) would be aborted by now, its timer firing for a request long done.
+    await Bun.sleep(120);
+    expect(seen?.aborted).toBe(false);
+  });
+
+  test("a body that stops coming is cut at the deadline with a TimeoutError", async () => {
+    const started = performance.now();
+    const error = await rejection(
+      withDeadline(100, async (signal) => (await fetch(`${server.url}stall`, { signal })).text()),
+    );
+    expect((error as Error).name).toBe("TimeoutError");
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  test("work that fails ends its deadline too, and its own error comes through", async () => {
+    let seen: AbortSignal | undefined;
+    const error = await rejection(
+      withDeadline(50, async (signal) => {
+        seen = signal;
+        throw new Error("refused");
+      }),
+    );
+    expect((error as Error).message).toBe("refused");
+    await Bun.sleep(120);
+    expect(seen?.aborted).toBe(false);
+  });
+});
