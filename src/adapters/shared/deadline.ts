@@ -4,8 +4,8 @@
  *
  * `AbortSignal.timeout` cannot be ended: its timer fires `ms` later whether or not the request
  * is long done. With a 10 s deadline at 200 calls per second that is 2,000 live timers and 200
- * wake-ups a second of the event loop, each to abort a signal nobody listens to any more (on a
- * bare fetch loop, about a quarter of a wake-up per request on the main thread).
+ * timer callbacks a second, each aborting a signal nobody listens to any more (on a bare fetch
+ * loop, about a quarter of a wake-up of the main thread per request).
  */
 export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
