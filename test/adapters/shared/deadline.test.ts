@@ -41,12 +41,11 @@ describe("withDeadline", () => {
   });
 
   test("a body that stops coming is cut at the deadline with a TimeoutError", async () => {
-    const started = performance.now();
     const error = await rejection(
       withDeadline(100, async (signal) => (await fetch(`${server.url}stall`, { signal })).text()),
     );
+    // Without the deadline this would wait for a body that never ends (the test's own timeout).
     expect((error as Error).name).toBe("TimeoutError");
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   test("work that fails ends its deadline too, and its own error comes through", async () => {
