@@ -1,5 +1,5 @@
 import { DomainError } from "../../domain/errors.ts";
-import { withDeadline } from "../shared/deadline.ts";
+import { abortAfter } from "../shared/abort-after.ts";
 import {
   classifyFailure,
   factsOf,
@@ -72,7 +72,7 @@ export class McpJsonRpcClient {
     let body: string;
     try {
       // The deadline covers the answer's body too, and ends with it.
-      ({ response, body } = await withDeadline(this.#timeoutMs, async (signal) => {
+      ({ response, body } = await abortAfter(this.#timeoutMs, async (signal) => {
         const response = await this.#fetch(this.#url, {
           method: "POST",
           headers: {

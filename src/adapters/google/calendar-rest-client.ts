@@ -1,4 +1,4 @@
-import { withDeadline } from "../shared/deadline.ts";
+import { abortAfter } from "../shared/abort-after.ts";
 import { CalendarRequestError } from "./google-calendar-errors.ts";
 import { shouldRetry, waitBeforeRetry } from "./google-calendar-retry.ts";
 import type { RetryPolicy } from "./outbound-call.ts";
@@ -71,7 +71,7 @@ export class CalendarRestClient {
       let failure: CalendarRequestError;
       try {
         // The deadline covers the answer's body too, and ends with it.
-        const { response, data } = await withDeadline(this.#timeoutMs, async (signal) => {
+        const { response, data } = await abortAfter(this.#timeoutMs, async (signal) => {
           const response = await fetch(url, { method: request.method, headers, body, signal });
           return { response, data: await answerOf(response) };
         });

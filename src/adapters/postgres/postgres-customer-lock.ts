@@ -6,7 +6,7 @@ import {
   type LockPurpose,
   lockLost,
 } from "../../domain/ports/customer-lock.ts";
-import { withDeadline } from "../shared/deadline.ts";
+import { abortAfter } from "../shared/abort-after.ts";
 import { InProcessCustomerLock } from "../system/in-process-customer-lock.ts";
 import { advisoryLockKey } from "./advisory-lock-key.ts";
 import type { PostgresDatabase } from "./postgres-database.ts";
@@ -103,7 +103,7 @@ export class PostgresCustomerLock implements CustomerLock {
   ): Promise<Outcome<T>> {
     let connection: ReservedSQL;
     try {
-      connection = await withDeadline(this.#db.lockWaitTimeoutMs, (signal) =>
+      connection = await abortAfter(this.#db.lockWaitTimeoutMs, (signal) =>
         this.#db.lockPool(purpose).reserve({ signal }),
       );
     } catch (error) {

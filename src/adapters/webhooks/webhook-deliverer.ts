@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Logger } from "../logging/logger.ts";
-import { withDeadline } from "../shared/deadline.ts";
+import { abortAfter } from "../shared/abort-after.ts";
 import { retryDelayMs } from "./retry-schedule.ts";
 import type { ClaimedWebhook, OutboxStats, WebhookOutbox } from "./webhook-outbox.ts";
 import { signWebhook } from "./webhook-signature.ts";
@@ -137,7 +137,7 @@ export class WebhookDeliverer {
   async #send(webhook: ClaimedWebhook): Promise<string | null> {
     const timestamp = Math.floor(Date.now() / 1000);
     try {
-      const status = await withDeadline(this.#options.timeoutMs, async (signal) => {
+      const status = await abortAfter(this.#options.timeoutMs, async (signal) => {
         const response = await (this.#options.fetch ?? fetch)(this.#options.url, {
           method: "POST",
           headers: {

@@ -6,8 +6,11 @@
  * is long done. With a 10 s deadline at 200 calls per second that is 2,000 live timers and 200
  * timer callbacks a second, each aborting a signal nobody listens to any more (on a bare fetch
  * loop, about a quarter of a wake-up of the main thread per request).
+ *
+ * For work that takes no signal (Arctic's token requests), `withDeadline` in
+ * google/outbound-call.ts races it instead: the caller is released, the request runs on.
  */
-export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function abortAfter<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(ms)), ms);
   try {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { withDeadline } from "../../../src/adapters/shared/deadline.ts";
+import { abortAfter } from "../../../src/adapters/shared/abort-after.ts";
 
 /** Answers at once, or (path /stall) sends its headers and then never finishes the body. */
 const server = Bun.serve({
@@ -27,10 +27,10 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a rejection");
 }
 
-describe("withDeadline", () => {
+describe("abortAfter", () => {
   test("a request answered in time ends its deadline: the signal never aborts afterwards", async () => {
     let seen: AbortSignal | undefined;
-    const answer = await withDeadline(50, async (signal) => {
+    const answer = await abortAfter(50, async (signal) => {
       seen = signal;
       return (await fetch(`${server.url}ok`, { signal })).json();
     });
@@ -42,7 +42,7 @@ describe("withDeadline", () => {
 
   test("a body that stops coming is cut at the deadline with a TimeoutError", async () => {
     const error = await rejection(
-      withDeadline(100, async (signal) => (await fetch(`${server.url}stall`, { signal })).text()),
+      abortAfter(100, async (signal) => (await fetch(`${server.url}stall`, { signal })).text()),
     );
     // Without the deadline this would wait for a body that never ends (the test's own timeout).
     expect((error as Error).name).toBe("TimeoutError");
@@ -51,7 +51,7 @@ describe("withDeadline", () => {
   test("work that fails ends its deadline too, and its own error comes through", async () => {
     let seen: AbortSignal | undefined;
     const error = await rejection(
-      withDeadline(50, async (signal) => {
+      abortAfter(50, async (signal) => {
         seen = signal;
         throw new Error("refused");
       }),
