@@ -74,7 +74,12 @@ export class TrackCalendarChanges {
 
   async #begin(customerId: CustomerId, onlyIfUntracked: boolean): Promise<boolean> {
     return this.#locked(customerId, async () => {
-      const previous = await this.#deps.tracked.get(customerId).catch(() => null);
+      // A record no held key opens is started over; a store that cannot be read stops here, or
+      // following afresh would drop what was seen and leave the old channel open.
+      const previous = await this.#deps.tracked.get(customerId).catch((error: unknown) => {
+        if (isDomainError(error, "record_unreadable")) return null;
+        throw error;
+      });
       if (onlyIfUntracked && previous !== null) return false;
       const full = await this.#changes(customerId, null);
       if (full === "full_sync_required") return false;

@@ -94,6 +94,31 @@ describe("TrackCalendarChanges against the emulator", () => {
     expect(state.counters.calendarCalls.get("events.watch")).toBe(1);
   });
 
+  test("start over a record no key opens begins afresh; a store that cannot be read changes nothing", async () => {
+    const { trackers, tracked, state } = await setUp();
+    const [tracker] = trackers as [TrackCalendarChanges];
+    await tracker.start(CUSTOMER);
+    const before = await tracked.get(CUSTOMER);
+    const read = tracked.get.bind(tracked);
+    tracked.get = async () => {
+      throw new DomainError("storage_unavailable", "the store is down");
+    };
+    await expect(tracker.start(CUSTOMER)).rejects.toMatchObject({ code: "storage_unavailable" });
+    await expect(tracker.ensure(CUSTOMER)).rejects.toMatchObject({ code: "storage_unavailable" });
+    tracked.get = read;
+    expect(await tracked.get(CUSTOMER)).toEqual(before);
+    expect(state.counters.calendarCalls.get("events.watch")).toBe(1);
+
+    tracked.get = async () => {
+      throw new DomainError("record_unreadable", "sealed with a key we no longer hold");
+    };
+    await tracker.start(CUSTOMER);
+    tracked.get = read;
+    const after = await tracked.get(CUSTOMER);
+    expect(after?.channel?.id).not.toBe(before?.channel?.id);
+    expect(state.counters.calendarCalls.get("events.watch")).toBe(2);
+  });
+
   test("verify: only our channel with its token and resource id counts; an unreadable record refuses", async () => {
     const { trackers, tracked } = await setUp();
     const [tracker] = trackers as [TrackCalendarChanges];
