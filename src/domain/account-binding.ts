@@ -1,6 +1,6 @@
 import type { Connection, GrantedTokens } from "./connection.ts";
 import type { CustomerId } from "./customer-id.ts";
-import { DomainError, isDomainError } from "./errors.ts";
+import { DomainError, unreadableAsMissing } from "./errors.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { HeldLock } from "./ports/customer-lock.ts";
 import type { OAuthProvider } from "./ports/oauth-provider.ts";
@@ -87,10 +87,7 @@ export async function heldByAnotherCustomer(
   try {
     for await (const customerId of vault.listCustomerIds()) {
       if (customerId === except) continue;
-      const other = await vault.get(customerId).catch((error: unknown) => {
-        if (isDomainError(error, "record_unreadable")) return null;
-        throw error;
-      });
+      const other = await vault.get(customerId).catch(unreadableAsMissing);
       if (
         other !== null &&
         sameAccount(other.email, email) &&
@@ -166,10 +163,4 @@ export async function storeConsent(
     );
   }
   return { customerId, email, scopes: tokens.scopes };
-}
-
-/** A stored record no held key opens is as good as none; any other storage error stops the work. */
-export function unreadableAsMissing(error: unknown): null {
-  if (isDomainError(error, "record_unreadable")) return null;
-  throw error;
 }

@@ -73,3 +73,9 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown, code?: DomainErrorCode): error is DomainError {
   return error instanceof DomainError && (code === undefined || error.code === code);
 }
+
+/** A stored record no held key opens is as good as none; any other storage error stops the work. */
+export function unreadableAsMissing(error: unknown): null {
+  if (isDomainError(error, "record_unreadable")) return null;
+  throw error;
+}

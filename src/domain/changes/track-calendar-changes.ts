@@ -1,5 +1,5 @@
 import type { CustomerId } from "../customer-id.ts";
-import { isDomainError } from "../errors.ts";
+import { unreadableAsMissing } from "../errors.ts";
 import type { CalendarWatch, ChangeBatch } from "../ports/calendar-watch.ts";
 import type { OwnWrites, TrackedCalendar, TrackedCalendars, WatchChannel } from "../ports/change-tracking.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -76,10 +76,7 @@ export class TrackCalendarChanges {
     return this.#locked(customerId, async () => {
       // A record no held key opens is started over; a store that cannot be read stops here, or
       // following afresh would drop what was seen and leave the old channel open.
-      const previous = await this.#deps.tracked.get(customerId).catch((error: unknown) => {
-        if (isDomainError(error, "record_unreadable")) return null;
-        throw error;
-      });
+      const previous = await this.#deps.tracked.get(customerId).catch(unreadableAsMissing);
       if (onlyIfUntracked && previous !== null) return false;
       const full = await this.#changes(customerId, null);
       if (full === "full_sync_required") return false;
@@ -108,10 +105,7 @@ export class TrackCalendarChanges {
     const customerId = await this.#deps.tracked.findByChannel(notification.channelId);
     if (customerId === null) return { outcome: "refused" };
     // A record no held key opens cannot vouch for anything: refused like a stranger.
-    const tracked = await this.#deps.tracked.get(customerId).catch((error: unknown) => {
-      if (isDomainError(error, "record_unreadable")) return null;
-      throw error;
-    });
+    const tracked = await this.#deps.tracked.get(customerId).catch(unreadableAsMissing);
     const channel = tracked?.channel;
     const genuine =
       channel != null &&

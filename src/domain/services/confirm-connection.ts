@@ -1,12 +1,7 @@
-import {
-  connectionAfterConsent,
-  revokeUnlessShared,
-  storeConsent,
-  unreadableAsMissing,
-} from "../account-binding.ts";
+import { connectionAfterConsent, revokeUnlessShared, storeConsent } from "../account-binding.ts";
 import type { GrantedTokens } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
-import { DomainError, isDomainError } from "../errors.ts";
+import { DomainError, unreadableAsMissing } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
@@ -77,10 +72,7 @@ export class ConfirmConnection {
     const held =
       connectCode === ""
         ? null
-        : await this.#deps.pendingConnections.take(connectCode).catch((error: unknown) => {
-            if (isDomainError(error, "record_unreadable")) return null;
-            throw error;
-          });
+        : await this.#deps.pendingConnections.take(connectCode).catch(unreadableAsMissing);
     if (held === null) {
       throw new DomainError("invalid_connect_code", "Unknown or already used connect_code");
     }

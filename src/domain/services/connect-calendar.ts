@@ -1,7 +1,7 @@
-import { revokeUnlessShared, sameAccount, storeConsent, unreadableAsMissing } from "../account-binding.ts";
+import { revokeUnlessShared, sameAccount, storeConsent } from "../account-binding.ts";
 import type { GrantedTokens, PendingAuthorization } from "../connection.ts";
 import type { CustomerId } from "../customer-id.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, unreadableAsMissing } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";

@@ -1,6 +1,6 @@
 import { type KeptGrantReason, revokeUnlessShared } from "../account-binding.ts";
 import type { CustomerId } from "../customer-id.ts";
-import { isDomainError } from "../errors.ts";
+import { unreadableAsMissing } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CustomerLock } from "../ports/customer-lock.ts";
 import type { OAuthProvider } from "../ports/oauth-provider.ts";
@@ -35,11 +35,8 @@ export class DisconnectCalendar {
   async execute(customerId: CustomerId): Promise<DisconnectResult> {
     // Under the token lock, so a refresh in flight cannot write the record back after us.
     return this.#deps.lock.withLock(customerId, "token", async () => {
-      const connection = await this.#deps.vault.get(customerId).catch((error: unknown) => {
-        // An unreadable record cannot be revoked, but it must still be deletable.
-        if (isDomainError(error, "record_unreadable")) return null;
-        throw error;
-      });
+      // An unreadable record cannot be revoked, but it must still be deletable.
+      const connection = await this.#deps.vault.get(customerId).catch(unreadableAsMissing);
       let outcome: { revoked: boolean; reason?: KeptGrantReason } = { revoked: false };
       if (connection !== null) {
         // Revoking the refresh token revokes the whole grant at Google: never another customer's.
