@@ -26,7 +26,6 @@ import { isDomainError } from "../domain/errors.ts";
 import type { OAuthClients } from "../domain/oauth-clients.ts";
 import type { CalendarGateway } from "../domain/ports/calendar-gateway.ts";
 import type { Clock } from "../domain/ports/clock.ts";
-import { IDEMPOTENCY_RETENTION_MS } from "../domain/ports/idempotency-records.ts";
 import type { Notifications } from "../domain/ports/notifications.ts";
 import { BookEvent } from "../domain/services/book-event.ts";
 import { CancelBooking } from "../domain/services/cancel-booking.ts";
@@ -45,6 +44,7 @@ import { RespondToInvitation } from "../domain/services/respond-to-invitation.ts
 import { UpdateBooking } from "../domain/services/update-booking.ts";
 import { type ChangeTracking, composeChangeTracking } from "./change-tracking.ts";
 import type { Config } from "./config.ts";
+import { startHousekeeping } from "./housekeeping.ts";
 import { openStorage, type Storage } from "./storage.ts";
 import { TrackingConnectCalendar, TrackingDisconnectCalendar } from "./tracking-services.ts";
 
@@ -126,22 +126,14 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     },
   });
 
-  const purge = setInterval(() => {
-    pending.purgeExpired(clock.now()).catch(() => undefined);
-    services.confirmConnection?.sweep(clock.now()).then(
-      (discarded) => {
-        if (discarded > 0) logger.log("info", "held_connections_discarded", { count: discarded });
-      },
-      () => undefined,
-    );
-  }, 60_000);
-  purge.unref();
-  // Idempotency records outlive any client's retries by far: an hourly sweep keeps the store bounded.
-  const purgeIdempotency = setInterval(() => {
-    const cutoff = new Date(clock.now().getTime() - IDEMPOTENCY_RETENTION_MS);
-    storage.idempotency.purgeOlderThan(cutoff).catch(() => undefined);
-  }, 3_600_000);
-  purgeIdempotency.unref();
+  const stopHousekeeping = startHousekeeping(
+    {
+      pendingAuthorizations: pending,
+      idempotency: storage.idempotency,
+      ...(services.confirmConnection === undefined ? {} : { heldConnections: services.confirmConnection }),
+    },
+    { clock, logger },
+  );
 
   return {
     app,
@@ -150,8 +142,7 @@ export async function composeServer(config: Config, options: ComposeOptions = {}
     logger,
     metrics,
     close: async () => {
-      clearInterval(purge);
-      clearInterval(purgeIdempotency);
+      stopHousekeeping();
       services.changeTracking?.stop();
       await deliverer?.stop();
       await storage.close();
