@@ -2,13 +2,12 @@ import type { Hono } from "hono";
 import { GoogleCalendarWatch } from "../adapters/google/google-calendar-watch.ts";
 import type { GoogleCallObserver } from "../adapters/google/google-call-observer.ts";
 import { googleNotificationsApp } from "../adapters/http/google-notifications-app.ts";
-import type { Logger } from "../adapters/logging/logger.ts";
+import { type Logger, loggedErrorCode } from "../adapters/logging/logger.ts";
 import type { AppEnv } from "../adapters/shared/app-env.ts";
 import { TokenBucketRateLimiter } from "../adapters/shared/rate-limiter.ts";
 import { PollCalendarChanges } from "../domain/changes/poll-calendar-changes.ts";
 import { TrackCalendarChanges } from "../domain/changes/track-calendar-changes.ts";
 import type { CustomerId } from "../domain/customer-id.ts";
-import { isDomainError } from "../domain/errors.ts";
 import type { CalendarGateway } from "../domain/ports/calendar-gateway.ts";
 import type { Clock } from "../domain/ports/clock.ts";
 import type { Notifications } from "../domain/ports/notifications.ts";
@@ -62,7 +61,7 @@ export function composeChangeTracking(
     logger.log("warn", "calendar_changes_failed", {
       what,
       ...(customerId === null ? {} : { customer_id: customerId }),
-      error: isDomainError(error) ? error.code : "internal",
+      error: loggedErrorCode(error),
     });
   };
   const common = { tokens, tracked, ownWrites, notifications, lock, clock };

@@ -8,7 +8,7 @@ import { GoogleMcpCalendarGateway } from "../adapters/google-mcp/google-mcp-cale
 import { ConnectedReceipts } from "../adapters/http/connected-receipt.ts";
 import { createHttpApp, type HealthReport } from "../adapters/http/http-app.ts";
 import { openApiApp } from "../adapters/http/openapi.ts";
-import { JsonLineLogger, type Logger } from "../adapters/logging/logger.ts";
+import { JsonLineLogger, type Logger, loggedErrorCode } from "../adapters/logging/logger.ts";
 import { createMcpApp } from "../adapters/mcp/mcp-app.ts";
 import type { McpServices } from "../adapters/mcp/tool-definition.ts";
 import { GoogleRequestBudget } from "../adapters/metrics/google-request-budget.ts";
@@ -285,7 +285,7 @@ function derivedKey(encryptionKey: Uint8Array | null, purpose: string): Uint8Arr
 function trackingFailed(logger: Logger, what: string, error: unknown): void {
   logger.log("warn", "calendar_changes_failed", {
     what,
-    error: isDomainError(error) ? error.code : "internal",
+    error: loggedErrorCode(error),
   });
 }
 

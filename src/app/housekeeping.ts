@@ -1,5 +1,4 @@
-import type { Logger } from "../adapters/logging/logger.ts";
-import { isDomainError } from "../domain/errors.ts";
+import { type Logger, loggedErrorCode } from "../adapters/logging/logger.ts";
 import type { Clock } from "../domain/ports/clock.ts";
 import { IDEMPOTENCY_RETENTION_MS } from "../domain/ports/idempotency-records.ts";
 
@@ -24,7 +23,8 @@ export interface HousekeepingOptions {
 
 /**
  * Start the background sweeps; returns the function that stops them. A sweep that fails is
- * logged (`housekeeping_failed`, with the job and the error's code, never its message) and
+ * logged (`housekeeping_failed`, with the job and the error's code, never its message, as
+ * `calendar_changes_failed` is) and
  * tried again at its next tick: a store that keeps failing must not go unnoticed, nor stop the
  * server. The timers do not keep the process alive.
  */
@@ -32,10 +32,7 @@ export function startHousekeeping(jobs: HousekeepingJobs, options: HousekeepingO
   const { clock, logger } = options;
   const run = (job: string, sweep: () => Promise<number>, onCount?: (count: number) => void) => {
     sweep().then(onCount, (error: unknown) => {
-      logger.log("warn", "housekeeping_failed", {
-        job,
-        error_code: isDomainError(error) ? error.code : error instanceof Error ? error.name : typeof error,
-      });
+      logger.log("warn", "housekeeping_failed", { job, error: loggedErrorCode(error) });
     });
   };
   const everyMinute = setInterval(() => {

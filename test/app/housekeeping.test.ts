@@ -66,11 +66,11 @@ describe("background housekeeping", () => {
     expect(failures.every((line) => line.level === "warn")).toBe(true);
     expect(failures.map((line) => line.fields)).toContainEqual({
       job: "pending_authorizations",
-      error_code: "storage_unavailable",
+      error: "storage_unavailable",
     });
     expect(failures.map((line) => line.fields)).toContainEqual({
       job: "idempotency_records",
-      error_code: "TypeError",
+      error: "internal",
     });
     expect(JSON.stringify(logger.lines)).not.toContain("hunter2");
   });

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { isDomainError } from "../../domain/errors.ts";
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -6,6 +7,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Structured log lines. Callers pass facts, never tokens, codes, states or keys. */
 export interface Logger {
   log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * What a log line says of a failure in background work: a domain error's code, else "internal".
+ * Never the message, which may quote a vendor's answer or a connection string.
+ */
+export function loggedErrorCode(error: unknown): string {
+  return isDomainError(error) ? error.code : "internal";
 }
 
 const REDACTED_FIELDS = /token|secret|password|authorization|code_verifier|^code$|^state$|api_?key/i;
