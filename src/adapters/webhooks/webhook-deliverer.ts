@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Logger } from "../logging/logger.ts";
+import { type Logger, loggedErrorCode } from "../logging/logger.ts";
 import { abortAfter } from "../shared/abort-after.ts";
 import { retryDelayMs } from "./retry-schedule.ts";
 import type { ClaimedWebhook, OutboxStats, WebhookOutbox } from "./webhook-outbox.ts";
@@ -86,9 +86,8 @@ export class WebhookDeliverer {
         full = (await this.deliverDue()) === (this.#options.batch ?? 20);
         await this.#housekeeping();
       } catch (error) {
-        this.#options.logger.log("error", "webhook_outbox_unavailable", {
-          error: error instanceof Error ? error.message : String(error),
-        });
+        // The code, never the message: a store's error can quote its connection string.
+        this.#options.logger.log("error", "webhook_outbox_unavailable", { error: loggedErrorCode(error) });
       }
       if (full || this.#nudged || !this.#running) continue;
       await new Promise<void>((resolve) => {

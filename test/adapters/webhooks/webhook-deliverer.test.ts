@@ -11,8 +11,10 @@ import { OutboxNotifications } from "../../../src/adapters/webhooks/outbox-notif
 import { retryDelayMs } from "../../../src/adapters/webhooks/retry-schedule.ts";
 import { SqliteWebhookOutbox } from "../../../src/adapters/webhooks/sqlite-webhook-outbox.ts";
 import { type DeliveryOutcome, WebhookDeliverer } from "../../../src/adapters/webhooks/webhook-deliverer.ts";
+import type { WebhookOutbox } from "../../../src/adapters/webhooks/webhook-outbox.ts";
 import { newWebhookSecret, parseWebhookSecrets } from "../../../src/adapters/webhooks/webhook-signature.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
+import { DomainError } from "../../../src/domain/errors.ts";
 import { newKeys } from "../vault/vault-fixtures.ts";
 
 interface Received {
@@ -132,6 +134,47 @@ describe("WebhookDeliverer", () => {
     expect(await outbox.retry(dead?.id as string, new Date(), new Date(Date.now() + 60_000))).toBe(true);
     await deliverer.deliverDue();
     expect(hooks.received.map((got) => got.id)).toEqual([dead?.id as string]);
+  });
+
+  test("an outbox that cannot be read is logged by its code, never its message, and tried again", async () => {
+    const failures = [
+      new DomainError("storage_unavailable", "The token store is unavailable"),
+      new Error("connect ECONNREFUSED postgres://calendar:hunter2@db.internal/calendar"),
+    ];
+    let claims = 0;
+    const outbox = {
+      claim: async () => {
+        claims += 1;
+        const failure = failures[claims - 1];
+        if (failure !== undefined) throw failure;
+        return [];
+      },
+      stats: async () => ({ pending: 0, dead: 0, oldestPendingAt: null }),
+      purge: async () => 0,
+    } as unknown as WebhookOutbox;
+    const logger = new MemoryLogger();
+    const deliverer = new WebhookDeliverer({
+      outbox,
+      url: "http://127.0.0.1:9/hooks",
+      secrets: parseWebhookSecrets(newWebhookSecret()),
+      timeoutMs: 2000,
+      logger,
+      pollMs: 5,
+    });
+    deliverer.start();
+    stops.push(() => deliverer.stop());
+    const started = Date.now();
+    while (claims < 3 && Date.now() - started < 5000) await Bun.sleep(5);
+    const failed = logger.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.event === "webhook_outbox_unavailable")
+      .map((line) => [line.level, line.error]);
+    expect(failed).toEqual([
+      ["error", "storage_unavailable"],
+      ["error", "internal"],
+    ]);
+    expect(logger.lines.join("\n")).not.toContain("hunter2");
+    expect(claims).toBeGreaterThanOrEqual(3);
   });
 
   test("the retry schedule starts within seconds and is jittered", () => {
