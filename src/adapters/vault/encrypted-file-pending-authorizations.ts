@@ -63,8 +63,11 @@ export class EncryptedFilePendingAuthorizations implements PendingAuthorizations
   }
 
   /**
-   * Drop the customer's entries beyond the newest MAX_PENDING_PER_CUSTOMER (by write time); the
-   * one just saved (`kept`) always stays.
+   * Drop the customer's entries beyond the newest MAX_PENDING_PER_CUSTOMER, newest by expiry as
+   * the SQL stores order them (every authorization lives as long, so the latest started expires
+   * last); the one just saved (`kept`) always stays. Not by the files' mtimes: the kernel stamps
+   * them from a coarse clock, so entries saved a few milliseconds apart can tie. Entries are
+   * opened only here, when the customer is at the limit; one no held key opens goes first.
    */
   async #trim(customer: string, kept: string): Promise<void> {
     const ending = `.${customer}${SUFFIX}`;
@@ -72,13 +75,23 @@ export class EncryptedFilePendingAuthorizations implements PendingAuthorizations
       (name) => name.endsWith(ending) && !name.startsWith(".") && name !== kept,
     );
     if (names.length < MAX_PENDING_PER_CUSTOMER) return;
-    const dated: { name: string; at: number }[] = [];
+    const dated: { name: string; expires: number }[] = [];
     for (const name of names) {
-      const stat = await fs.promises.stat(path.join(this.#dir, name)).catch(() => null);
-      if (stat !== null) dated.push({ name, at: stat.mtimeMs });
+      const raw = await fileCall("read an authorization", () => readIfPresent(path.join(this.#dir, name)));
+      if (raw !== null) dated.push({ name, expires: this.#expiryOf(name, raw) });
     }
-    dated.sort((a, b) => b.at - a.at);
+    dated.sort((a, b) => b.expires - a.expires);
     for (const { name } of dated.slice(MAX_PENDING_PER_CUSTOMER - 1)) await this.#claim(name);
+  }
+
+  /** When a stored entry expires, in epoch ms; -Infinity for one no held key opens. */
+  #expiryOf(name: string, raw: Uint8Array): number {
+    try {
+      return openPendingAuthorization(this.#sealer, hashOf(name) ?? "", raw).expiresAt.getTime();
+    } catch (error) {
+      if (!isDomainError(error, "record_unreadable")) throw error;
+      return Number.NEGATIVE_INFINITY;
+    }
   }
 
   /** @throws DomainError record_unreadable when the entry exists but cannot be opened (it is gone then) */

@@ -8,6 +8,7 @@ import { RecordSealer } from "../../../src/adapters/vault/record-sealer.ts";
 import { NotificationWebhooks } from "../../../src/adapters/webhooks/notification-webhooks.ts";
 import { parseCustomerId } from "../../../src/domain/customer-id.ts";
 import { isDomainError } from "../../../src/domain/errors.ts";
+import { MAX_PENDING_PER_CUSTOMER } from "../../../src/domain/ports/pending-authorizations.ts";
 import { filesUnder } from "./stored-files.ts";
 import {
   describeTokenVaultContract,
@@ -185,6 +186,34 @@ describe("EncryptedFileTokenVault on disk", () => {
     const stranger = new EncryptedFilePendingAuthorizations({ dir, sealer: new RecordSealer(newKeys()) });
     expect(await stranger.purgeExpired(new Date())).toBe(1);
     expect(fs.readdirSync(path.join(dir, "pending"))).toEqual([]);
+  });
+
+  test("over the per-customer limit, the entries that expire first go, whatever order they were saved in", async () => {
+    const pending = new EncryptedFilePendingAuthorizations({ dir, sealer });
+    // Saved in the opposite order of their expiry: the file times say nothing about which goes.
+    const entries = Array.from({ length: MAX_PENDING_PER_CUSTOMER + 1 }, (_, index) =>
+      samplePending(alice, new Date(Date.UTC(2030, 0, 1, 0, 30 - index))),
+    );
+    for (const entry of entries) await pending.save(entry);
+    // The one just saved always stays; of the others, the one expiring first is dropped.
+    const dropped = entries[MAX_PENDING_PER_CUSTOMER - 1];
+    for (const entry of entries) {
+      expect(await pending.take(entry.state)).toEqual(entry === dropped ? null : entry);
+    }
+  });
+
+  test("over the per-customer limit, an entry no held key opens goes first", async () => {
+    const pending = new EncryptedFilePendingAuthorizations({ dir, sealer });
+    const stranger = new EncryptedFilePendingAuthorizations({ dir, sealer: new RecordSealer(newKeys()) });
+    const readable = Array.from({ length: MAX_PENDING_PER_CUSTOMER }, (_, index) =>
+      samplePending(alice, new Date(Date.UTC(2030, 0, 1, 0, index))),
+    );
+    const unreadable = samplePending(alice, new Date("2030-01-01T01:00:00Z"));
+    for (const entry of readable.slice(0, 5)) await pending.save(entry);
+    await stranger.save(unreadable);
+    for (const entry of readable.slice(5)) await pending.save(entry);
+    for (const entry of readable) expect(await pending.take(entry.state)).toEqual(entry);
+    expect(await stranger.take(unreadable.state)).toBeNull();
   });
 });
 
