@@ -24,9 +24,8 @@ export interface HousekeepingOptions {
 /**
  * Start the background sweeps; returns the function that stops them. A sweep that fails is
  * logged (`housekeeping_failed`, with the job and the error's code, never its message, as
- * `calendar_changes_failed` is) and
- * tried again at its next tick: a store that keeps failing must not go unnoticed, nor stop the
- * server. The timers do not keep the process alive.
+ * `calendar_changes_failed` is) and tried again at its next tick: a store that keeps failing must
+ * not go unnoticed, nor stop the server. The timers do not keep the process alive.
  */
 export function startHousekeeping(jobs: HousekeepingJobs, options: HousekeepingOptions): () => void {
   const { clock, logger } = options;
