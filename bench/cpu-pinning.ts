@@ -33,6 +33,23 @@ export function pinBenchProcesses(wanted: boolean): CpuPlan {
   return plan;
 }
 
+/**
+ * Move this process (the load generator, every thread of it) onto the server's cores or back onto
+ * the others'. Section 1's direct caller stands where the server stands while it makes its Google
+ * calls: from the emulator's own core they would skip the crossing between cores that every one
+ * of the server's Google calls makes, and the floor would be lower than any server could reach.
+ * Nothing happens when processes are not pinned.
+ */
+export function moveBenchProcess(role: "server" | "others"): void {
+  const cpus = role === "server" ? plan.server : plan.others;
+  if (cpus === null) return;
+  const moved = Bun.spawnSync(["taskset", "-a", "-cp", cpus, String(process.pid)], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  if (moved.exitCode !== 0) throw new Error(`taskset could not move the load generator to CPU ${cpus}`);
+}
+
 /** `command` prefixed to run on the server's cores (`server`) or on the others'. */
 export function onCores(role: "server" | "others", command: string[]): string[] {
   const cpus = role === "server" ? plan.server : plan.others;

@@ -10,7 +10,9 @@ import type { SeededCustomer } from "./seed.ts";
  * The two calls section 1 measures, made three ways: through our /mcp, through the naive server's,
  * and "direct": the Google calls the tool makes, from the load generator straight to the
  * emulator with the same HTTP client the server uses (calendar-rest-client.ts), without the
- * gateway's mapping. Direct is the floor: what the calls cost with no server in between.
+ * gateway's mapping. Direct is the floor: what the calls cost with no server in between. Section 1
+ * makes them from the server's core (moveBenchProcess), so they cross between cores as the
+ * server's own Google calls do.
  */
 
 export interface Slot {

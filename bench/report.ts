@@ -41,6 +41,20 @@ export function mcpTables(section: McpSection): string {
           run.errors,
         ]);
       }
+      if (mode === "fixedRate") {
+        const run = figures.besideEmulator.direct;
+        rows.push([
+          tool,
+          `${section.sizes.rate}/s open loop`,
+          "direct beside emulator",
+          run.n,
+          run.p50,
+          run.p99,
+          run.throughput,
+          run.cpuMsPerCall,
+          run.errors,
+        ]);
+      }
     }
   }
   const derived = Object.entries(section.tools).map(([tool, figures]) => [
@@ -54,6 +68,8 @@ export function mcpTables(section: McpSection): string {
     cpuRatio(figures.saturation.naive, figures.saturation.ours),
     figures.socketSendsPerCall.ours ?? "n/a",
     figures.socketSendsPerCall.naive ?? "n/a",
+    figures.besideEmulator.oursAddedMs.p50,
+    figures.besideEmulator.oursAddedMs.p99,
   ]);
   return [
     table(["tool", "load", "path", "calls", "p50 ms", "p99 ms", "calls/s", "cpu ms/call", "errors"], rows),
@@ -70,6 +86,8 @@ export function mcpTables(section: McpSection): string {
         "server cpu naive/ours",
         "socket sends/call ours",
         "socket sends/call naive",
+        "ours added p50 ms over direct beside emulator",
+        "ours added p99 ms over direct beside emulator",
       ],
       derived,
     ),

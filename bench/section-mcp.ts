@@ -1,3 +1,4 @@
+import { moveBenchProcess } from "./cpu-pinning.ts";
 import { type Call, fixedRate, type LoadResult, saturate } from "./load.ts";
 import { type Caller, directCaller, mcpCaller, type Slot, seedEvents, slotAt } from "./mcp-callers.ts";
 import { cpuMsOf } from "./processes.ts";
@@ -23,6 +24,11 @@ export interface McpSizes {
 }
 
 export type Variant = "direct" | "ours" | "naive";
+/**
+ * The paths a turn can take: the three variants, and the direct calls made from the emulator's
+ * own core (the floor until 2026-12-07, kept as a figure to compare with earlier runs).
+ */
+type Lane = Variant | "direct_beside_emulator";
 export type BenchedTool = "list_events" | "create_booking";
 
 export interface RunFigures extends LatencySummary {
@@ -43,6 +49,12 @@ export interface ToolFigures {
   saturation: Record<Variant, RunFigures>;
   /** At the fixed rate: our p50/p99 minus direct's (ms), and the naive server's. */
   addedMs: Record<"ours" | "naive", { p50: number; p99: number }>;
+  /**
+   * At the fixed rate, the direct calls made from the emulator's core instead of the server's,
+   * and our p50/p99 minus theirs: the floor and the added figures as measured until 2026-12-07,
+   * when none of the floor's Google calls crossed between cores (see moveBenchProcess).
+   */
+  besideEmulator: { direct: RunFigures; oursAddedMs: { p50: number; p99: number } };
   /** At saturation: throughput ratios. */
   throughputRatio: { oursToDirect: number; naiveToDirect: number; oursToNaive: number };
   /**
@@ -59,6 +71,18 @@ export interface McpSection {
 }
 
 const VARIANTS: readonly Variant[] = ["direct", "ours", "naive"];
+/**
+ * Where the load generator runs during each lane's turns. A server's Google calls cross from its
+ * core to the emulator's; the direct caller makes the same crossing from the server's core (idle
+ * during the direct turns). The callers of ours and naive stand beside the emulator, as before:
+ * their hop to the server is one the server adds.
+ */
+const CALLER_CORE: Record<Lane, "server" | "others"> = {
+  direct: "server",
+  direct_beside_emulator: "others",
+  ours: "others",
+  naive: "others",
+};
 /** Calls made under strace to count each server's socket sends. */
 const TRACED_CALLS = 100;
 const DAY = 86_400_000;
@@ -75,18 +99,20 @@ export async function benchMcp(
 
   const ours = await stack.start("ours");
   const naive = await stack.start("naive");
-  const pids: Record<Variant, number> = {
+  const pids: Record<Lane, number> = {
     direct: process.pid,
+    direct_beside_emulator: process.pid,
     ours: ours.process.pid,
     naive: naive.process.pid,
   };
-  const callers: Record<Variant, Caller> = {
+  const callers: Record<Lane, Caller> = {
     direct: directCaller(stack.emulator.url),
+    direct_beside_emulator: directCaller(stack.emulator.url),
     ours: mcpCaller(ours.mcp),
     naive: mcpCaller(naive.mcp),
   };
 
-  const bookingCall = async (caller: Caller, variant: Variant, label: string) => {
+  const bookingCall = async (caller: Caller, variant: Lane, label: string) => {
     const customers = await stack.connect(
       range(sizes.bookingCustomers, (k) => `bk-${variant}-${label}-${k}`),
     );
@@ -103,47 +129,63 @@ export async function benchMcp(
       caller.listEvents(readers[index % readers.length] as SeededCustomer, window);
 
   /**
-   * The variants take turns, `rounds` times, so a disturbance on this shared machine (another
+   * The lanes take turns, `rounds` times, so a disturbance on this shared machine (another
    * process waking up) falls on all of them alike rather than on whichever ran at that moment.
    */
   const inRounds = async (
+    lanes: readonly Lane[],
     total: number,
-    run: (variant: Variant, count: number, offset: number) => Promise<LoadResult>,
-  ): Promise<Record<Variant, RunFigures>> => {
-    const parts = new Map<Variant, { results: LoadResult[]; cpuMs: number; emulatorCpuMs: number }>();
+    run: (lane: Lane, count: number, offset: number) => Promise<LoadResult>,
+  ): Promise<(lane: Lane) => RunFigures> => {
+    const parts = new Map<Lane, { results: LoadResult[]; cpuMs: number; emulatorCpuMs: number }>();
     const share = Math.ceil(total / sizes.rounds);
-    for (let round = 0; round < sizes.rounds; round += 1) {
-      for (const variant of VARIANTS) {
-        const part = parts.get(variant) ?? { results: [], cpuMs: 0, emulatorCpuMs: 0 };
-        const [cpu, emulatorCpu] = [cpuMsOf(pids[variant]), cpuMsOf(stack.emulator.pid)];
-        part.results.push(await run(variant, share, round * share));
-        part.cpuMs += cpuMsOf(pids[variant]) - cpu;
-        part.emulatorCpuMs += cpuMsOf(stack.emulator.pid) - emulatorCpu;
-        parts.set(variant, part);
+    try {
+      for (let round = 0; round < sizes.rounds; round += 1) {
+        for (const lane of lanes) {
+          const part = parts.get(lane) ?? { results: [], cpuMs: 0, emulatorCpuMs: 0 };
+          moveBenchProcess(CALLER_CORE[lane]);
+          const [cpu, emulatorCpu] = [cpuMsOf(pids[lane]), cpuMsOf(stack.emulator.pid)];
+          part.results.push(await run(lane, share, round * share));
+          part.cpuMs += cpuMsOf(pids[lane]) - cpu;
+          part.emulatorCpuMs += cpuMsOf(stack.emulator.pid) - emulatorCpu;
+          parts.set(lane, part);
+        }
       }
+    } finally {
+      moveBenchProcess("others");
     }
-    const figuresOf = (variant: Variant): RunFigures => {
-      const part = parts.get(variant) ?? { results: [], cpuMs: 0, emulatorCpuMs: 0 };
+    return (lane) => {
+      const part = parts.get(lane) ?? { results: [], cpuMs: 0, emulatorCpuMs: 0 };
       return figures(part.results, part.cpuMs, part.emulatorCpuMs);
     };
-    return { direct: figuresOf("direct"), ours: figuresOf("ours"), naive: figuresOf("naive") };
   };
+  const byVariant = (figuresOf: (lane: Lane) => RunFigures): Record<Variant, RunFigures> => ({
+    direct: figuresOf("direct"),
+    ours: figuresOf("ours"),
+    naive: figuresOf("naive"),
+  });
 
   const tools = {} as Record<BenchedTool, ToolFigures>;
   for (const tool of ["list_events", "create_booking"] as const) {
-    const calls = {} as Record<Variant, { fixed: Call; saturated: Call }>;
-    for (const variant of VARIANTS) {
-      const caller = callers[variant];
+    const calls = {} as Record<Lane, { fixed: Call; saturated: Call }>;
+    for (const lane of [...VARIANTS, "direct_beside_emulator"] as const) {
+      const caller = callers[lane];
       const make = (label: string) =>
-        tool === "list_events" ? Promise.resolve(listCall(caller)) : bookingCall(caller, variant, label);
-      calls[variant] = { fixed: await make("fixed"), saturated: await make("sat") };
+        tool === "list_events" ? Promise.resolve(listCall(caller)) : bookingCall(caller, lane, label);
+      calls[lane] = { fixed: await make("fixed"), saturated: await make("sat") };
       await saturate(4, sizes.warmupCalls, await make("warmup"));
     }
-    const fixed = await inRounds(sizes.fixedRateCalls, (variant, count, offset) =>
-      fixedRate(sizes.rate, count, (index) => calls[variant].fixed(index + offset)),
+    const fixedOf = await inRounds(
+      [...VARIANTS, "direct_beside_emulator"],
+      sizes.fixedRateCalls,
+      (lane, count, offset) => fixedRate(sizes.rate, count, (index) => calls[lane].fixed(index + offset)),
     );
-    const saturated = await inRounds(sizes.saturationCalls, (variant, count, offset) =>
-      saturate(sizes.concurrency, count, (index) => calls[variant].saturated(index + offset)),
+    const fixed = byVariant(fixedOf);
+    const beside = fixedOf("direct_beside_emulator");
+    const saturated = byVariant(
+      await inRounds(VARIANTS, sizes.saturationCalls, (lane, count, offset) =>
+        saturate(sizes.concurrency, count, (index) => calls[lane].saturated(index + offset)),
+      ),
     );
     // After the timed runs, on indices none of them used (each booking needs a slot of its own).
     const traceFrom = sizes.rounds * Math.ceil(sizes.saturationCalls / sizes.rounds);
@@ -155,6 +197,7 @@ export async function benchMcp(
     for (const variant of VARIANTS) {
       log(`  ${tool} ${variant} at ${sizes.rate}/s: ${describe(fixed[variant])}`);
     }
+    log(`  ${tool} direct beside the emulator at ${sizes.rate}/s: ${describe(beside)}`);
     for (const variant of VARIANTS) {
       log(`  ${tool} ${variant} x${sizes.concurrency}: ${describe(saturated[variant])}`);
     }
@@ -168,6 +211,7 @@ export async function benchMcp(
         ours: added(fixed.ours, fixed.direct),
         naive: added(fixed.naive, fixed.direct),
       },
+      besideEmulator: { direct: beside, oursAddedMs: added(fixed.ours, beside) },
       throughputRatio: {
         oursToDirect: ratio(saturated.ours.throughput, saturated.direct.throughput),
         naiveToDirect: ratio(saturated.naive.throughput, saturated.direct.throughput),

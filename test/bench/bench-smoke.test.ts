@@ -48,6 +48,9 @@ describe("bun run bench --quick", () => {
         }
       }
       expect(typeof mcp.tools[tool].addedMs.ours.p99).toBe("number");
+      // The floor as measured until 2026-12-07 (direct calls from the emulator's own core).
+      expect(mcp.tools[tool].besideEmulator.direct.n).toBeGreaterThan(0);
+      expect(typeof mcp.tools[tool].besideEmulator.oursAddedMs.p50).toBe("number");
       expect(typeof mcp.tools[tool].throughputRatio.oursToNaive).toBe("number");
       // A count, not a speed: our Google requests plus an answer that is not sent one header
       // fragment at a time (list_events: 1 request + 2 sends for its streamed 18 KB answer;
