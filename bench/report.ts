@@ -25,36 +25,15 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 
 export function mcpTables(section: McpSection): string {
   const rows: Array<Array<string | number>> = [];
+  const row = (tool: string, load: string, path: string, run: RunFigures) =>
+    rows.push([tool, load, path, run.n, run.p50, run.p99, run.throughput, run.cpuMsPerCall, run.errors]);
   for (const [tool, figures] of Object.entries(section.tools)) {
     for (const mode of ["fixedRate", "saturation"] as const) {
-      for (const variant of ["direct", "ours", "naive"] as Variant[]) {
-        const run: RunFigures = figures[mode][variant];
-        rows.push([
-          tool,
-          mode === "fixedRate" ? `${section.sizes.rate}/s open loop` : `${section.sizes.concurrency} callers`,
-          variant,
-          run.n,
-          run.p50,
-          run.p99,
-          run.throughput,
-          run.cpuMsPerCall,
-          run.errors,
-        ]);
-      }
-      if (mode === "fixedRate") {
-        const run = figures.besideEmulator.direct;
-        rows.push([
-          tool,
-          `${section.sizes.rate}/s open loop`,
-          "direct beside emulator",
-          run.n,
-          run.p50,
-          run.p99,
-          run.throughput,
-          run.cpuMsPerCall,
-          run.errors,
-        ]);
-      }
+      const load =
+        mode === "fixedRate" ? `${section.sizes.rate}/s open loop` : `${section.sizes.concurrency} callers`;
+      for (const variant of ["direct", "ours", "naive"] as Variant[])
+        row(tool, load, variant, figures[mode][variant]);
+      if (mode === "fixedRate") row(tool, load, "direct beside emulator", figures.besideEmulator.direct);
     }
   }
   const derived = Object.entries(section.tools).map(([tool, figures]) => [

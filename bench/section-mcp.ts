@@ -71,6 +71,8 @@ export interface McpSection {
 }
 
 const VARIANTS: readonly Variant[] = ["direct", "ours", "naive"];
+/** The open loop's lanes: the variants and the old floor. */
+const FIXED_RATE_LANES: readonly Lane[] = [...VARIANTS, "direct_beside_emulator"];
 /**
  * Where the load generator runs during each lane's turns. A server's Google calls cross from its
  * core to the emulator's; the direct caller makes the same crossing from the server's core (idle
@@ -132,12 +134,12 @@ export async function benchMcp(
    * The lanes take turns, `rounds` times, so a disturbance on this shared machine (another
    * process waking up) falls on all of them alike rather than on whichever ran at that moment.
    */
-  const inRounds = async (
-    lanes: readonly Lane[],
+  const inRounds = async <L extends Lane>(
+    lanes: readonly L[],
     total: number,
-    run: (lane: Lane, count: number, offset: number) => Promise<LoadResult>,
-  ): Promise<(lane: Lane) => RunFigures> => {
-    const parts = new Map<Lane, { results: LoadResult[]; cpuMs: number; emulatorCpuMs: number }>();
+    run: (lane: L, count: number, offset: number) => Promise<LoadResult>,
+  ): Promise<(lane: L) => RunFigures> => {
+    const parts = new Map<L, { results: LoadResult[]; cpuMs: number; emulatorCpuMs: number }>();
     const share = Math.ceil(total / sizes.rounds);
     try {
       for (let round = 0; round < sizes.rounds; round += 1) {
@@ -159,7 +161,7 @@ export async function benchMcp(
       return figures(part.results, part.cpuMs, part.emulatorCpuMs);
     };
   };
-  const byVariant = (figuresOf: (lane: Lane) => RunFigures): Record<Variant, RunFigures> => ({
+  const byVariant = (figuresOf: (lane: Variant) => RunFigures): Record<Variant, RunFigures> => ({
     direct: figuresOf("direct"),
     ours: figuresOf("ours"),
     naive: figuresOf("naive"),
@@ -167,31 +169,32 @@ export async function benchMcp(
 
   const tools = {} as Record<BenchedTool, ToolFigures>;
   for (const tool of ["list_events", "create_booking"] as const) {
-    const calls = {} as Record<Lane, { fixed: Call; saturated: Call }>;
-    for (const lane of [...VARIANTS, "direct_beside_emulator"] as const) {
-      const caller = callers[lane];
-      const make = (label: string) =>
-        tool === "list_events" ? Promise.resolve(listCall(caller)) : bookingCall(caller, lane, label);
-      calls[lane] = { fixed: await make("fixed"), saturated: await make("sat") };
-      await saturate(4, sizes.warmupCalls, await make("warmup"));
+    const make = (lane: Lane, label: string) =>
+      tool === "list_events"
+        ? Promise.resolve(listCall(callers[lane]))
+        : bookingCall(callers[lane], lane, label);
+    const fixedCalls = {} as Record<Lane, Call>;
+    const saturatedCalls = {} as Record<Variant, Call>;
+    for (const lane of FIXED_RATE_LANES) {
+      fixedCalls[lane] = await make(lane, "fixed");
+      await saturate(4, sizes.warmupCalls, await make(lane, "warmup"));
     }
-    const fixedOf = await inRounds(
-      [...VARIANTS, "direct_beside_emulator"],
-      sizes.fixedRateCalls,
-      (lane, count, offset) => fixedRate(sizes.rate, count, (index) => calls[lane].fixed(index + offset)),
+    for (const variant of VARIANTS) saturatedCalls[variant] = await make(variant, "sat");
+    const fixedOf = await inRounds(FIXED_RATE_LANES, sizes.fixedRateCalls, (lane, count, offset) =>
+      fixedRate(sizes.rate, count, (index) => fixedCalls[lane](index + offset)),
     );
     const fixed = byVariant(fixedOf);
     const beside = fixedOf("direct_beside_emulator");
     const saturated = byVariant(
       await inRounds(VARIANTS, sizes.saturationCalls, (lane, count, offset) =>
-        saturate(sizes.concurrency, count, (index) => calls[lane].saturated(index + offset)),
+        saturate(sizes.concurrency, count, (index) => saturatedCalls[lane](index + offset)),
       ),
     );
     // After the timed runs, on indices none of them used (each booking needs a slot of its own).
     const traceFrom = sizes.rounds * Math.ceil(sizes.saturationCalls / sizes.rounds);
     const sendsOf = (variant: "ours" | "naive") =>
       socketSendsPerCall(pids[variant], TRACED_CALLS, () =>
-        saturate(4, TRACED_CALLS, (index) => calls[variant].saturated(traceFrom + index)),
+        saturate(4, TRACED_CALLS, (index) => saturatedCalls[variant](traceFrom + index)),
       );
     const socketSends = { ours: await sendsOf("ours"), naive: await sendsOf("naive") };
     for (const variant of VARIANTS) {
