@@ -25,11 +25,7 @@ export function pinBenchProcesses(wanted: boolean): CpuPlan {
     return plan;
   }
   const next: CpuPlan = { server: "0", others: cores === 2 ? "1" : `1-${cores - 1}` };
-  const moved = Bun.spawnSync(["taskset", "-a", "-cp", next.others ?? "", String(process.pid)], {
-    stdout: "ignore",
-    stderr: "ignore",
-  });
-  plan = moved.exitCode === 0 ? next : UNPINNED;
+  plan = moveThisProcess(next.others ?? "") ? next : UNPINNED;
   return plan;
 }
 
@@ -41,19 +37,29 @@ export function pinBenchProcesses(wanted: boolean): CpuPlan {
  * Nothing happens when processes are not pinned.
  */
 export function moveBenchProcess(role: "server" | "others"): void {
-  const cpus = role === "server" ? plan.server : plan.others;
-  if (cpus === null) return;
-  const moved = Bun.spawnSync(["taskset", "-a", "-cp", cpus, String(process.pid)], {
-    stdout: "ignore",
-    stderr: "ignore",
-  });
-  if (moved.exitCode !== 0) throw new Error(`taskset could not move the load generator to CPU ${cpus}`);
+  const cpus = coresOf(role);
+  if (cpus !== null && !moveThisProcess(cpus)) {
+    throw new Error(`taskset could not move the load generator to CPU ${cpus}`);
+  }
 }
 
 /** `command` prefixed to run on the server's cores (`server`) or on the others'. */
 export function onCores(role: "server" | "others", command: string[]): string[] {
-  const cpus = role === "server" ? plan.server : plan.others;
+  const cpus = coresOf(role);
   return cpus === null ? command : ["taskset", "-c", cpus, ...command];
+}
+
+function coresOf(role: "server" | "others"): string | null {
+  return role === "server" ? plan.server : plan.others;
+}
+
+/** `taskset -a`: every thread of this process onto `cpus`; false when taskset failed. */
+function moveThisProcess(cpus: string): boolean {
+  const moved = Bun.spawnSync(["taskset", "-a", "-cp", cpus, String(process.pid)], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  return moved.exitCode === 0;
 }
 
 export function describeCpuPlan(current: CpuPlan): string {

@@ -107,9 +107,10 @@ export async function benchMcp(
     ours: ours.process.pid,
     naive: naive.process.pid,
   };
+  const direct = directCaller(stack.emulator.url);
   const callers: Record<Lane, Caller> = {
-    direct: directCaller(stack.emulator.url),
-    direct_beside_emulator: directCaller(stack.emulator.url),
+    direct,
+    direct_beside_emulator: direct,
     ours: mcpCaller(ours.mcp),
     naive: mcpCaller(naive.mcp),
   };
